@@ -1,0 +1,165 @@
+import { applyActivity } from "./activity";
+import { applyCartEvent, emptyCart } from "./cart";
+import { applyConsentChoices, hasConsent } from "./consent";
+import { applyOrderEvent, emptyOrders, type OrderLedger, type OrderRecord } from "./orders";
+import type { ConsentMode, ConsentPurpose, Identifier, Json, ProfileState, TrackedEvent } from "./types";
+
+export const MAX_TRAITS = 50;
+export const MAX_ANONYMOUS_IDS = 50;
+
+export function emptyProfile(profileId: string, now: number): ProfileState {
+  return {
+    profile_id: profileId,
+    identifiers: { anonymous_ids: [] },
+    traits: {},
+    consent_choices: {},
+    subscriptions: {},
+    counters: { events: 0, page_views: 0, sessions: 0 },
+    session: null,
+    session_starts: [],
+    views: { items: {}, category: {}, recent: [] },
+    searches: { count: 0, recent: [] },
+    cart: emptyCart(),
+    orders: emptyOrders(),
+    first_seen_at: null,
+    last_seen_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+export interface IncomingEvent {
+  event: TrackedEvent;
+  /** Identifiers the event names its person by (the device's anonymous id, a server event's ids). */
+  identifiers: Identifier[];
+}
+
+export interface BatchContext {
+  now: number;
+  consentMode: ConsentMode;
+  /** Event ids this person has already stored (within the de-duplication window). */
+  seenIds: ReadonlySet<string>;
+  /** Ledger rows of the orders the batch's purchases and refunds name. */
+  ledger: OrderLedger;
+  /** A browser batch's consent state, applied before its events when it changes a choice. */
+  batchConsent?: Partial<Record<ConsentPurpose, boolean>> | null;
+}
+
+export type SkipReason = "duplicate" | "no_consent";
+
+export interface BatchOutcome {
+  state: ProfileState;
+  stored: TrackedEvent[];
+  skipped: { index: number; id: string | null; reason: SkipReason }[];
+  orders: OrderRecord[];
+  addedIdentifiers: Identifier[];
+}
+
+function addIdentifier(state: ProfileState, identifier: Identifier): boolean {
+  const ids = state.identifiers;
+  if (identifier.kind === "anonymous_id") {
+    if (ids.anonymous_ids.includes(identifier.value)) return false;
+    ids.anonymous_ids = [...ids.anonymous_ids, identifier.value].slice(-MAX_ANONYMOUS_IDS);
+    return true;
+  }
+  if (ids[identifier.kind] === identifier.value) return false;
+  ids[identifier.kind] = identifier.value;
+  return true;
+}
+
+function applyTraits(state: ProfileState, event: TrackedEvent): Identifier[] {
+  const found: Identifier[] = [];
+  for (const [key, value] of Object.entries(event.traits ?? {})) {
+    if (value === undefined) continue;
+    if ((key === "email" || key === "customer_id" || key === "phone") && typeof value === "string") {
+      found.push({ kind: key, value });
+    } else if (value === null) {
+      delete state.traits[key];
+    } else if (key in state.traits || Object.keys(state.traits).length < MAX_TRAITS) {
+      state.traits[key] = value as Json;
+    }
+  }
+  return found;
+}
+
+function consentEventFor(batchConsent: BatchContext["batchConsent"], state: ProfileState, ts: number): TrackedEvent | null {
+  if (!batchConsent) return null;
+  const changes = Object.entries(batchConsent).filter(([purpose, value]) => state.consent_choices[purpose as ConsentPurpose]?.value !== value);
+  return changes.length === 0 ? null : { id: null, type: "consent", ts, consent: Object.fromEntries(changes) };
+}
+
+/**
+ * Analytics consent decides what is stored. A consent event is stored when it grants analytics,
+ * or when it records a choice for a person already known (a revocation must be remembered); in a
+ * consent-required shop nothing of an unknown visitor is kept until analytics is granted.
+ */
+function mayStore(state: ProfileState, event: TrackedEvent, mode: ConsentMode): boolean {
+  if (event.type !== "consent") return hasConsent(state.consent_choices, "analytics", mode);
+  const choices = applyConsentChoices(state.consent_choices, event);
+  return hasConsent(choices, "analytics", mode) || mode === "implied" || state.counters.events > 0;
+}
+
+function applyStoredEvent(state: ProfileState, event: TrackedEvent, ledger: OrderLedger, orders: Map<string, OrderRecord>): Identifier[] {
+  applyActivity(state, event);
+  state.cart = applyCartEvent(state.cart, event);
+  switch (event.type) {
+    case "purchase":
+    case "refund": {
+      const outcome = applyOrderEvent(state.orders, event, ledger);
+      state.orders = outcome.orders;
+      if (outcome.record) {
+        ledger.set(outcome.record.transaction_id, outcome.record);
+        orders.set(outcome.record.transaction_id, outcome.record);
+      }
+      return [];
+    }
+    case "identify":
+      return applyTraits(state, event);
+    case "subscribe":
+    case "unsubscribe":
+      if (event.channel) state.subscriptions[event.channel] = { value: event.type === "subscribe", at: event.ts };
+      return [];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Applies a batch to a person's live state. De-duplicates by event id (against `seenIds` and
+ * within the batch) and stores nothing for which analytics consent is missing. Returns the new
+ * state, the events to store, the skipped ones with their reason, and the ledger rows to write;
+ * `state` is not modified.
+ */
+export function applyBatch(current: ProfileState, incoming: readonly IncomingEvent[], ctx: BatchContext): BatchOutcome {
+  const state = structuredClone(current);
+  const ledger: OrderLedger = new Map(ctx.ledger);
+  const seen = new Set(ctx.seenIds);
+  const outcome: BatchOutcome = { state, stored: [], skipped: [], orders: [], addedIdentifiers: [] };
+  const orders = new Map<string, OrderRecord>();
+  const firstTs = incoming.reduce((min, { event }) => Math.min(min, event.ts), ctx.now);
+  const batchConsent = consentEventFor(ctx.batchConsent, state, firstTs);
+  const all: IncomingEvent[] = batchConsent ? [{ event: batchConsent, identifiers: incoming[0]?.identifiers ?? [] }, ...incoming] : [...incoming];
+
+  all.forEach(({ event, identifiers }, position) => {
+    const index = batchConsent ? position - 1 : position;
+    if (event.id !== null && seen.has(event.id)) {
+      outcome.skipped.push({ index, id: event.id, reason: "duplicate" });
+      return;
+    }
+    if (!mayStore(state, event, ctx.consentMode)) {
+      outcome.skipped.push({ index, id: event.id, reason: "no_consent" });
+      return;
+    }
+    if (event.type === "consent") state.consent_choices = applyConsentChoices(state.consent_choices, event);
+    if (event.id !== null) seen.add(event.id);
+    const named = [...identifiers, ...applyStoredEvent(state, event, ledger, orders)];
+    for (const identifier of named) {
+      if (addIdentifier(state, identifier)) outcome.addedIdentifiers.push(identifier);
+    }
+    outcome.stored.push(event);
+  });
+
+  outcome.orders = [...orders.values()];
+  if (outcome.stored.length > 0) state.updated_at = ctx.now;
+  return outcome;
+}

@@ -1,0 +1,137 @@
+/** Shared types of the pure core: events as they reach a profile, and the profile itself. */
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+export const CONSENT_PURPOSES = ["analytics", "personalization", "marketing"] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+export type ConsentMode = "required" | "implied";
+export type Channel = "email" | "sms";
+
+export interface Item {
+  item_id: string;
+  item_name?: string;
+  price?: number;
+  quantity?: number;
+  item_category?: string;
+  item_brand?: string;
+  item_variant?: string;
+  url?: string;
+  image_url?: string;
+}
+
+export interface Traits {
+  email?: string;
+  customer_id?: string;
+  phone?: string;
+  [trait: string]: Json | undefined;
+}
+
+/** An event after validation and clock correction: `ts` is epoch milliseconds on the server's clock. */
+export interface TrackedEvent {
+  id: string | null;
+  type: string;
+  ts: number;
+  page?: { url?: string; title?: string; referrer?: string };
+  items?: Item[];
+  value?: number;
+  currency?: string;
+  search_term?: string;
+  transaction_id?: string;
+  traits?: Traits;
+  channel?: Channel;
+  consent?: Partial<Record<ConsentPurpose, boolean>>;
+  campaign_id?: string;
+  variant_id?: string;
+  token?: string;
+  properties?: Record<string, Json>;
+}
+
+export type IdentifierKind = "anonymous_id" | "customer_id" | "email" | "phone";
+export interface Identifier {
+  kind: IdentifierKind;
+  value: string;
+}
+
+export interface Choice {
+  value: boolean;
+  at: number;
+}
+
+export interface CartState {
+  items: Item[];
+  value: number;
+  currency: string | null;
+  updated_at: number | null;
+}
+
+export interface OrderSummary {
+  transaction_id: string;
+  at: number;
+  value: number;
+  currency: string | null;
+}
+
+export interface OrdersState {
+  count: number;
+  revenue: number;
+  first_at: number | null;
+  last_at: number | null;
+  /** Quantity bought per item id (net of full refunds). */
+  items: Record<string, number>;
+  /** The latest orders, newest first, bounded. */
+  recent: OrderSummary[];
+}
+
+export interface RecentItem {
+  item_id: string;
+  item_name?: string;
+  item_category?: string;
+  price?: number;
+  url?: string;
+  image_url?: string;
+  at: number;
+}
+
+/** Everything a person's object keeps as live state. Bounded in size by construction. */
+export interface ProfileState {
+  profile_id: string;
+  identifiers: { anonymous_ids: string[]; email?: string; customer_id?: string; phone?: string };
+  traits: Record<string, Json>;
+  consent_choices: Partial<Record<ConsentPurpose, Choice>>;
+  subscriptions: Partial<Record<Channel, Choice>>;
+  counters: { events: number; page_views: number; sessions: number };
+  session: { started_at: number; last_event_at: number } | null;
+  /** Start times of the latest sessions, newest last, bounded. */
+  session_starts: number[];
+  views: { items: Record<string, number>; category: Record<string, number>; recent: RecentItem[] };
+  searches: { count: number; recent: { term: string; at: number }[] };
+  cart: CartState;
+  orders: OrdersState;
+  first_seen_at: number | null;
+  last_seen_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type Lifecycle = "awareness" | "consideration" | "conversion" | "retention" | "advocacy" | "win-back";
+export type Engagement = "gold" | "silver" | "bronze";
+
+export interface Rfm {
+  recency: number;
+  frequency: number;
+  monetary: number;
+}
+
+export interface Predictions {
+  churn_risk: number | null;
+  next_order_at: string | null;
+  clv: number;
+}
+
+export interface Derived {
+  lifecycle: Lifecycle;
+  engagement: Engagement;
+  rfm: Rfm;
+  segments: string[];
+  predictions: Predictions;
+}

@@ -1,0 +1,24 @@
+import { Hono } from "hono";
+import { notFound, onError } from "./errors";
+import { withDatabase } from "./middleware/database";
+import { collect } from "./routes/collect";
+import { serverEvents } from "./routes/events";
+import { health } from "./routes/health";
+import { keysRoute } from "./routes/keys";
+import { profiles } from "./routes/profiles";
+import { settingsRoute } from "./routes/settings";
+import { shopsRoute } from "./routes/shops";
+import type { AppEnv } from "./types";
+
+export const app = new Hono<AppEnv>()
+  .route("/", health)
+  .use("/v1/*", withDatabase)
+  .route("/", collect)
+  .route("/", serverEvents)
+  .route("/", profiles)
+  .route("/", settingsRoute)
+  .route("/", keysRoute)
+  .route("/", shopsRoute);
+
+app.onError(onError);
+app.notFound(notFound);

@@ -1,0 +1,56 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** A shop: one tenant. Settings beyond the indexed columns live in `settings` as JSON. */
+export const shops = sqliteTable("shops", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  timezone: text("timezone").notNull().default("UTC"),
+  allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  consentMode: text("consent_mode", { enum: ["required", "implied"] }).notNull().default("required"),
+  settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * API keys. Site keys are public and stored as they are; secret keys are stored only as a
+ * SHA-256 hash (`token_hash`), with a short prefix kept to tell keys apart in listings.
+ */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id),
+    kind: text("kind", { enum: ["site", "secret"] }).notNull(),
+    siteKey: text("site_key").unique(),
+    tokenHash: text("token_hash").unique(),
+    prefix: text("prefix").notNull(),
+    createdAt: integer("created_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("api_keys_shop_idx").on(t.shopId)],
+);
+
+/**
+ * The identity index: which person (profile object id) an identifier of a shop belongs to.
+ * Identifiers are scoped to their shop; the same email in two shops is two rows.
+ */
+export const identities = sqliteTable(
+  "identities",
+  {
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id),
+    kind: text("kind", { enum: ["anonymous_id", "customer_id", "email", "phone"] }).notNull(),
+    value: text("value").notNull(),
+    profileId: text("profile_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.kind, t.value] }), index("identities_profile_idx").on(t.shopId, t.profileId)],
+);
+
+export type ShopRow = typeof shops.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -1,0 +1,9 @@
+import { app } from "./app";
+import { scheduled } from "./scheduled";
+
+export { ProfileObject } from "../durable-objects/profile-object";
+
+export default {
+  fetch: app.fetch,
+  scheduled,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,24 @@
+import type { Context } from "hono";
+import { originAllowed } from "../../core/origins";
+import { findSiteKey } from "../db/keys";
+import { findShop, type Shop } from "../db/shops";
+import { ApiError } from "../errors";
+import type { AppEnv } from "../types";
+
+/**
+ * A site key is public, so what protects a shop is its origin list: the key is honoured only
+ * from the shop's allowed origins. Requests without an `Origin` (not from a page) are refused.
+ */
+export async function authorizeSite(c: Context<AppEnv>, site: unknown): Promise<Shop> {
+  if (typeof site !== "string" || site.length === 0) throw new ApiError(401, "missing_key", "Send the shop's site key as `site`", "site");
+  if (site.startsWith("sk_")) throw new ApiError(401, "wrong_key", "Never put a secret key in a page; use the site key (pk_…)", "site");
+  const grant = site.length <= 128 ? await findSiteKey(c.var.db, site) : null;
+  if (!grant) throw new ApiError(401, "invalid_key", "The site key is unknown or revoked", "site");
+  const shop = await findShop(c.var.db, grant.shopId);
+  if (!shop) throw new ApiError(401, "invalid_key", "The site key's shop no longer exists", "site");
+  const origin = c.req.header("origin");
+  if (!origin || !originAllowed(origin, shop.settings.allowed_origins)) {
+    throw new ApiError(403, "origin_not_allowed", `The origin ${origin ?? "(none)"} is not in the shop's allowed_origins`);
+  }
+  return shop;
+}

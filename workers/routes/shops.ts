@@ -1,0 +1,12 @@
+import { Hono } from "hono";
+import { createShop } from "../db/shops";
+import { adminToken } from "../middleware/secret-key";
+import { createShopSchema } from "../schemas/settings";
+import type { AppEnv } from "../types";
+import { validBody } from "../validate";
+
+/** `POST /v1/shops` (admin): a new shop; the secret key is in this answer only. */
+export const shopsRoute = new Hono<AppEnv>().post("/v1/shops", adminToken, async (c) => {
+  const input = await validBody(c.req.raw, createShopSchema);
+  return c.json(await createShop(c.var.db, input), 201);
+});

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { isValidOriginPattern } from "../../core/origins";
+
+export function isValidTimezone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const timezoneSchema = z.string().max(64).refine(isValidTimezone, "must be an IANA time zone such as Europe/Berlin");
+export const allowedOriginsSchema = z
+  .array(z.string().max(256).refine(isValidOriginPattern, "must be an origin such as https://shop.example, https://*.shop.example or http://localhost:*"))
+  .max(50);
+export const consentModeSchema = z.enum(["required", "implied"]);
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      return ["http:", "https:"].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL");
+const providerSettings = z.record(z.string().max(64), z.union([z.string().max(2048), z.number(), z.boolean(), z.null()]));
+
+/** The full settings of a shop as `GET /v1/settings` shows them. */
+export const settingsSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  timezone: timezoneSchema,
+  allowed_origins: allowedOriginsSchema,
+  consent_mode: consentModeSchema,
+  smart_sending_hours: z.number().min(0).max(168),
+  quiet_hours: z.strictObject({ start: clock, end: clock }).nullable(),
+  channels: z.strictObject({
+    webhook: z.strictObject({ url: httpUrl, secret: z.string().min(1).max(256) }).nullable(),
+    email: providerSettings.nullable(),
+    sms: providerSettings.nullable(),
+  }),
+});
+export type ShopSettings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Omit<ShopSettings, "name"> = {
+  timezone: "UTC",
+  allowed_origins: [],
+  consent_mode: "required",
+  smart_sending_hours: 16,
+  quiet_hours: { start: "21:00", end: "08:00" },
+  channels: { webhook: null, email: null, sms: null },
+};
+
+export const createShopSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  timezone: timezoneSchema.optional(),
+  allowed_origins: allowedOriginsSchema.optional(),
+  consent_mode: consentModeSchema.optional(),
+});
