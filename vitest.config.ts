@@ -9,7 +9,8 @@ export default defineConfig(async () => {
         main: "./workers/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test_admin_token" },
+          // A small, slowly refilled per-person burst makes overload deterministic on a busy machine.
+          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test_admin_token", PROFILE_BATCH_BURST: "60", PROFILE_BATCH_RATE: "1" },
         },
       }),
     ],

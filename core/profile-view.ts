@@ -10,8 +10,7 @@ type WithIsoAt<T extends { at: number }> = Omit<T, "at"> & { at: Iso };
 export interface ApiProfile extends Derived {
   profile_id: string;
   identifiers: ProfileState["identifiers"];
-  /** Scalars only (validated at the edge); typed loosely so the RPC type mapping stays shallow. */
-  traits: Record<string, unknown>;
+  traits: ProfileState["traits"];
   consent: Record<ConsentPurpose, boolean>;
   subscribed: { email: boolean; sms: boolean };
   counters: ProfileState["counters"];

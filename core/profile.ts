@@ -2,7 +2,7 @@ import { applyActivity } from "./activity";
 import { applyCartEvent, emptyCart } from "./cart";
 import { applyConsentChoices, hasConsent } from "./consent";
 import { applyOrderEvent, emptyOrders, type OrderLedger, type OrderRecord } from "./orders";
-import type { ConsentMode, ConsentPurpose, Identifier, Json, ProfileState, TrackedEvent } from "./types";
+import type { ConsentMode, ConsentPurpose, Identifier, ProfileState, TrackedEvent, TraitValue } from "./types";
 
 export const MAX_TRAITS = 50;
 export const MAX_ANONYMOUS_IDS = 50;
@@ -76,7 +76,7 @@ function applyTraits(state: ProfileState, event: TrackedEvent): Identifier[] {
     } else if (value === null) {
       delete state.traits[key];
     } else if (key in state.traits || Object.keys(state.traits).length < MAX_TRAITS) {
-      state.traits[key] = value as Json;
+      state.traits[key] = value as TraitValue;
     }
   }
   return found;

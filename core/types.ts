@@ -93,10 +93,12 @@ export interface RecentItem {
 }
 
 /** Everything a person's object keeps as live state. Bounded in size by construction. */
+export type TraitValue = string | number | boolean;
+
 export interface ProfileState {
   profile_id: string;
   identifiers: { anonymous_ids: string[]; email?: string; customer_id?: string; phone?: string };
-  traits: Record<string, Json>;
+  traits: Record<string, TraitValue>;
   consent_choices: Partial<Record<ConsentPurpose, Choice>>;
   subscriptions: Partial<Record<Channel, Choice>>;
   counters: { events: number; page_views: number; sessions: number };

@@ -5,9 +5,18 @@ import { fullBucket, takeTokens, type Bucket, type BucketPolicy } from "../core/
 import type { ConsentMode, ConsentPurpose, Identifier, ProfileState } from "../core/types";
 import { ProfileStorage } from "./profile-storage";
 
-/** A person absorbs bursts (50 concurrent batches pass) but not a sustained flood. */
-export const BATCH_POLICY: BucketPolicy = { capacity: 100, refill_per_second: 20 };
-export const EVENT_POLICY: BucketPolicy = { capacity: 5_000, refill_per_second: 1_000 };
+/**
+ * A person absorbs bursts (50 concurrent batches pass) but not a sustained flood. Batches are
+ * limited as configured (PROFILE_BATCH_BURST / PROFILE_BATCH_RATE); events allow full batches.
+ */
+export function ratePolicies(env: Pick<Env, "PROFILE_BATCH_BURST" | "PROFILE_BATCH_RATE">): { batches: BucketPolicy; events: BucketPolicy } {
+  const burst = Math.max(1, Number(env.PROFILE_BATCH_BURST) || 100);
+  const rate = Math.max(0.1, Number(env.PROFILE_BATCH_RATE) || 20);
+  return {
+    batches: { capacity: burst, refill_per_second: rate },
+    events: { capacity: burst * 50, refill_per_second: rate * 50 },
+  };
+}
 const COMPACT_EVERY_MS = 24 * 60 * 60 * 1000;
 
 export interface IngestRequest {
@@ -35,6 +44,7 @@ export type IngestResult =
 export class ProfileObject extends DurableObject<Env> {
   private readonly store: ProfileStorage;
   private state: ProfileState | null;
+  private readonly policies: ReturnType<typeof ratePolicies>;
   private batches: Bucket;
   private events: Bucket;
   private compactionScheduled = false;
@@ -45,8 +55,9 @@ export class ProfileObject extends DurableObject<Env> {
     this.store.migrate();
     this.state = this.store.loadState();
     const now = Date.now();
-    this.batches = fullBucket(BATCH_POLICY, now);
-    this.events = fullBucket(EVENT_POLICY, now);
+    this.policies = ratePolicies(env);
+    this.batches = fullBucket(this.policies.batches, now);
+    this.events = fullBucket(this.policies.events, now);
   }
 
   get profileId(): string {
@@ -98,8 +109,8 @@ export class ProfileObject extends DurableObject<Env> {
   }
 
   private takeRate(eventCount: number, now: number): IngestResult | null {
-    const batch = takeTokens(this.batches, 1, BATCH_POLICY, now);
-    const events = takeTokens(this.events, eventCount, EVENT_POLICY, now);
+    const batch = takeTokens(this.batches, 1, this.policies.batches, now);
+    const events = takeTokens(this.events, eventCount, this.policies.events, now);
     if (!batch.ok || !events.ok) {
       const retry = Math.max(batch.ok ? 0 : batch.retry_after_seconds, events.ok ? 0 : events.retry_after_seconds);
       return { ok: false, code: "rate_limited", retryAfterSeconds: retry };

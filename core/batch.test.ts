@@ -1,0 +1,332 @@
+import { describe, expect, it } from "vitest";
+import { BROWSER_LIMITS, parseCollectBatch, parseServerBatch, SERVER_LIMITS } from "./batch";
+import { DAY_MS } from "./time";
+import type { ValidationFailure } from "./validation";
+
+const RECEIVED_AT = Date.parse("2025-06-01T12:00:00.000Z");
+const iso = (ms: number) => new Date(ms).toISOString();
+
+type Raw = Record<string, unknown>;
+
+function collectBody(events: unknown[], extra: Raw = {}): Raw {
+  return { site: "pk_test", anonymous_id: "anon-1", sent_at: iso(RECEIVED_AT), events, ...extra };
+}
+
+function collectError(body: unknown): ValidationFailure {
+  const result = parseCollectBatch(body, RECEIVED_AT);
+  if (result.ok) throw new Error("expected the collect batch to be refused");
+  return result.error;
+}
+
+function serverError(body: unknown): ValidationFailure {
+  const result = parseServerBatch(body, RECEIVED_AT);
+  if (result.ok) throw new Error("expected the server batch to be refused");
+  return result.error;
+}
+
+function collectOk(body: unknown) {
+  const result = parseCollectBatch(body, RECEIVED_AT);
+  if (!result.ok) throw new Error(`expected the collect batch to be accepted: ${result.error.message}`);
+  return result.value;
+}
+
+function serverOk(body: unknown) {
+  const result = parseServerBatch(body, RECEIVED_AT);
+  if (!result.ok) throw new Error(`expected the server batch to be accepted: ${result.error.message}`);
+  return result.value;
+}
+
+const pageView = (extra: Raw = {}): Raw => ({ type: "page_view", ...extra });
+
+describe("browser batch shape", () => {
+  it("a minimal batch is accepted with defaults", () => {
+    const batch = collectOk({ site: "pk_test", anonymous_id: "anon-1", events: [] });
+    expect(batch).toEqual({ site: "pk_test", anonymous_id: "anon-1", sent_at: null, consent: null, events: [], placements: [], context: {} });
+  });
+
+  it("an empty events array is accepted (a collect that only asks for decisions)", () => {
+    const batch = collectOk(collectBody([], { placements: ["top_banner", "popup", "inline:hero"], context: { url: "https://shop.example/" } }));
+    expect(batch.events).toEqual([]);
+    expect(batch.placements).toEqual(["top_banner", "popup", "inline:hero"]);
+    expect(batch.context).toEqual({ url: "https://shop.example/" });
+  });
+
+  const badBodies: [string, unknown][] = [
+    ["null", null],
+    ["an array", [pageView()]],
+    ["a string", "page_view"],
+    ["a number", 42],
+  ];
+  it.each(badBodies)("a body that is %s is refused as invalid JSON", (_label, body) => {
+    const error = collectError(body);
+    expect(error).toMatchObject({ status: 400, code: "invalid_json" });
+    expect(serverError(body)).toMatchObject({ status: 400, code: "invalid_json" });
+  });
+
+  const badFields: [string, Raw, string][] = [
+    ["a missing anonymous_id", { site: "pk_test", events: [] }, "anonymous_id"],
+    ["the anonymous_id null", collectBody([], { anonymous_id: "null" }), "anonymous_id"],
+    ["the anonymous_id undefined", collectBody([], { anonymous_id: "undefined" }), "anonymous_id"],
+    ["an empty anonymous_id", collectBody([], { anonymous_id: "" }), "anonymous_id"],
+    ["an anonymous_id of 129 characters", collectBody([], { anonymous_id: "a".repeat(129) }), "anonymous_id"],
+    ["an anonymous_id given as a number", collectBody([], { anonymous_id: 12345 }), "anonymous_id"],
+    ["a missing site", { anonymous_id: "anon-1", events: [] }, "site"],
+    ["events that are not an array", collectBody([], { events: { 0: pageView() } }), "events"],
+    ["missing events", { site: "pk_test", anonymous_id: "anon-1" }, "events"],
+    ["a sent_at that is not ISO 8601", collectBody([], { sent_at: "now" }), "sent_at"],
+    ["an unknown top-level field", collectBody([], { extra: 1 }), "extra"],
+    ["a consent value that is not a boolean", collectBody([], { consent: { analytics: 1 } }), "consent.analytics"],
+    ["an unknown consent purpose", collectBody([], { consent: { tracking: true } }), "consent.tracking"],
+    ["eleven placements", collectBody([], { placements: Array.from({ length: 11 }, (_, i) => `inline:s${i}`) }), "placements"],
+    ["an empty placement", collectBody([], { placements: ["top_banner", ""] }), "placements[1]"],
+  ];
+  it.each(badFields)("%s is refused naming its field", (_label, body, field) => {
+    expect(collectError(body)).toMatchObject({ status: 400, code: "invalid_request", field });
+  });
+
+  it("the batch consent is kept as sent", () => {
+    expect(collectOk(collectBody([], { consent: { analytics: true, marketing: false } })).consent).toEqual({ analytics: true, marketing: false });
+  });
+});
+
+describe("prototype-polluting keys", () => {
+  const vectors: [string, string][] = [
+    ["at the top level", `{"site":"pk_test","anonymous_id":"a","events":[],"__proto__":{"admin":true}}`],
+    ["in an event", `{"site":"pk_test","anonymous_id":"a","events":[{"type":"page_view","constructor":{"x":1}}]}`],
+    ["in an event's page", `{"site":"pk_test","anonymous_id":"a","events":[{"type":"page_view","page":{"__proto__":{"x":1}}}]}`],
+    ["in an item", `{"site":"pk_test","anonymous_id":"a","events":[{"type":"view_item","items":[{"item_id":"a"},{"item_id":"b","__proto__":{}}]}]}`],
+    ["in the context", `{"site":"pk_test","anonymous_id":"a","events":[],"context":{"utm":{"prototype":"x"}}}`],
+    ["in custom properties", `{"site":"pk_test","anonymous_id":"a","events":[{"type":"quiz_done"},{"type":"quiz_done","properties":{"a":[{"constructor":1}]}}]}`],
+  ];
+  const fields = ["__proto__", "events[0].constructor", "events[0].page.__proto__", "events[0].items[1].__proto__", "context.utm.prototype", "events[1].properties.a[0].constructor"];
+
+  it.each(vectors.map(([label, json], i) => [label, json, fields[i] ?? ""]))("a forbidden key %s is refused with its path", (_label, json, field) => {
+    const body: unknown = JSON.parse(json);
+    expect(collectError(body)).toEqual(expect.objectContaining({ status: 400, code: "forbidden_key", field }));
+  });
+
+  it("a forbidden key in a server batch is refused with its path", () => {
+    const body: unknown = JSON.parse(`{"events":[{"type":"identify","email":"a@b.co","traits":{"__proto__":{"isAdmin":true}}}]}`);
+    expect(serverError(body)).toMatchObject({ code: "forbidden_key", field: "events[0].traits.__proto__" });
+  });
+
+  it("a refused forbidden key never pollutes Object.prototype", () => {
+    collectError(JSON.parse(`{"site":"pk_test","anonymous_id":"a","events":[{"type":"page_view","__proto__":{"polluted":true}}]}`));
+    expect(({} as Raw).polluted).toBeUndefined();
+  });
+});
+
+describe("batch limits", () => {
+  it("a browser batch of 100 events is accepted", () => {
+    const events = Array.from({ length: BROWSER_LIMITS.maxEvents }, () => pageView());
+    expect(collectOk(collectBody(events)).events).toHaveLength(100);
+  });
+
+  it("a browser batch of 101 events is refused with 413 too_many_events", () => {
+    const events = Array.from({ length: 101 }, () => pageView());
+    expect(collectError(collectBody(events))).toMatchObject({ status: 413, code: "too_many_events", field: "events" });
+  });
+
+  it("a server batch of 1000 events is accepted", () => {
+    const events = Array.from({ length: SERVER_LIMITS.maxEvents }, (_, i) => pageView({ customer_id: String(i) }));
+    expect(serverOk({ events })).toHaveLength(1000);
+  });
+
+  it("a server batch of 1001 events is refused with 413 too_many_events", () => {
+    const events = Array.from({ length: 1001 }, (_, i) => pageView({ customer_id: String(i) }));
+    expect(serverError({ events })).toMatchObject({ status: 413, code: "too_many_events", field: "events" });
+  });
+
+  it("an event over 32 KB is refused with 413 naming the event", () => {
+    const big = { type: "quiz_done", properties: { answer: "x".repeat(33 * 1024) } };
+    expect(collectError(collectBody([pageView(), big]))).toMatchObject({ status: 413, code: "event_too_large", field: "events[1]" });
+    expect(serverError({ events: [{ ...big, customer_id: "1" }] })).toMatchObject({ status: 413, code: "event_too_large", field: "events[0]" });
+  });
+
+  it("an event just under 32 KB is accepted", () => {
+    const event = { type: "quiz_done", properties: { answer: "x".repeat(31 * 1024) } };
+    expect(collectOk(collectBody([event])).events).toHaveLength(1);
+  });
+
+  it("event size counts bytes, not characters", () => {
+    // 11,000 three-byte characters: 33,000 bytes but only 11,000 UTF-16 code units.
+    const event = { type: "quiz_done", properties: { answer: "€".repeat(11_000) } };
+    expect(collectError(collectBody([event]))).toMatchObject({ status: 413, code: "event_too_large" });
+  });
+});
+
+describe("event validation inside a batch", () => {
+  const unknownTypes: [string][] = [["Page View"], ["nudge_foo"], ["pageView"], ["PURCHASE"], [""]];
+  it.each(unknownTypes)("the unknown event type %j is refused at events[N].type", (type) => {
+    const error = collectError(collectBody([pageView(), pageView(), { type }]));
+    expect(error).toMatchObject({ status: 400, code: "unknown_event", field: "events[2].type" });
+  });
+
+  it("an event without a type is refused at events[N].type", () => {
+    expect(collectError(collectBody([{ page: {} }]))).toMatchObject({ status: 400, field: "events[0].type" });
+    expect(collectError(collectBody([{ type: 7 }]))).toMatchObject({ status: 400, field: "events[0].type" });
+  });
+
+  it("an event that is not an object is refused at events[N]", () => {
+    expect(collectError(collectBody([pageView(), "page_view"]))).toMatchObject({ status: 400, code: "invalid_event", field: "events[1]" });
+    expect(collectError(collectBody([null]))).toMatchObject({ status: 400, code: "invalid_event", field: "events[0]" });
+  });
+
+  const wrongTypes: [string, Raw, string][] = [
+    ["a string price", { type: "view_item", items: [{ item_id: "a", price: 1 }, { item_id: "b", price: "9.90" }] }, "events[0].items[1].price"],
+    ["a string quantity", { type: "add_to_cart", items: [{ item_id: "a", quantity: "2" }] }, "events[0].items[0].quantity"],
+    ["a string value", { type: "begin_checkout", value: "12.00" }, "events[0].value"],
+    ["a numeric search term", { type: "search", search_term: 42 }, "events[0].search_term"],
+    ["a page url that is a number", { type: "page_view", page: { url: 1 } }, "events[0].page.url"],
+    ["a bad identify email", { type: "identify", traits: { email: "ann" } }, "events[0].traits.email"],
+    ["a channel that does not exist", { type: "unsubscribe", channel: "fax" }, "events[0].channel"],
+    ["a numeric event id", { type: "page_view", id: 5 }, "events[0].id"],
+  ];
+  it.each(wrongTypes)("%s is refused at %s", (_label, event, field) => {
+    expect(collectError(collectBody([event]))).toMatchObject({ status: 400, code: "invalid_request", field });
+  });
+
+  it("the field path names the failing event's index", () => {
+    const error = collectError(collectBody([pageView(), { type: "view_item", items: [{ item_id: "a" }, { item_id: "b", price: "x" }] }]));
+    expect(error.field).toBe("events[1].items[1].price");
+  });
+
+  it("custom snake_case events are accepted with their properties", () => {
+    const batch = collectOk(collectBody([{ type: "wishlist_add", id: "w1", properties: { item_id: "sku-1", size: 42 } }]));
+    expect(batch.events).toEqual([{ type: "wishlist_add", id: "w1", ts: RECEIVED_AT, properties: { item_id: "sku-1", size: 42 } }]);
+  });
+
+  it("GA4 extra fields on events and items are tolerated", () => {
+    const batch = collectOk(
+      collectBody([
+        {
+          type: "purchase",
+          transaction_id: "T-1",
+          value: 59.9,
+          currency: "eur",
+          affiliation: "Google Store",
+          payment_type: "card",
+          items: [{ item_id: "sku-1", item_name: "Shoe", price: 59.9, quantity: 1, index: 0, discount: 0, item_list_name: "Related" }],
+        },
+      ]),
+    );
+    expect(batch.events).toEqual([
+      {
+        type: "purchase",
+        id: null,
+        ts: RECEIVED_AT,
+        transaction_id: "T-1",
+        value: 59.9,
+        currency: "EUR",
+        items: [{ item_id: "sku-1", item_name: "Shoe", price: 59.9, quantity: 1 }],
+      },
+    ]);
+  });
+
+  it("events without an id get id null", () => {
+    expect(collectOk(collectBody([pageView()])).events[0]?.id).toBeNull();
+  });
+});
+
+describe("server batches", () => {
+  it("a server batch accepts only the events field", () => {
+    expect(serverError({ events: [], site: "pk_test" })).toMatchObject({ status: 400, field: "site" });
+    expect(serverError({})).toMatchObject({ status: 400, field: "events" });
+  });
+
+  it("a server event without any identifier is refused naming the event", () => {
+    const error = serverError({ events: [pageView({ email: "ann@example.com" }), pageView()] });
+    expect(error).toMatchObject({ status: 400, code: "no_identifier", field: "events[1]" });
+  });
+
+  it("an identify whose traits carry the only identifier names its person", () => {
+    const [first] = serverOk({ events: [{ type: "identify", traits: { email: " Ann@Example.com", first_name: "Ann" } }] });
+    expect(first?.person).toEqual({ kind: "email", value: "ann@example.com" });
+  });
+
+  it("the strongest identifier names the person and every identifier is kept, normalized", () => {
+    const [first] = serverOk({
+      events: [{ type: "purchase", transaction_id: "T1", value: 10, anonymous_id: "dev-1", email: "ANN@example.com", customer_id: 42, phone: "+44 20 7946 0958" }],
+    });
+    expect(first?.person).toEqual({ kind: "customer_id", value: "42" });
+    expect(first?.identifiers).toEqual([
+      { kind: "anonymous_id", value: "dev-1" },
+      { kind: "customer_id", value: "42" },
+      { kind: "email", value: "ann@example.com" },
+      { kind: "phone", value: "+442079460958" },
+    ]);
+  });
+
+  it("identifiers are taken off the stored event", () => {
+    const [first] = serverOk({ events: [pageView({ id: "e1", email: "ann@example.com", customer_id: "7" })] });
+    expect(first?.event).toEqual({ type: "page_view", id: "e1", ts: RECEIVED_AT });
+  });
+
+  it("the same identifier on the event and in its traits is listed once", () => {
+    const [first] = serverOk({ events: [{ type: "identify", email: "ann@example.com", traits: { email: "Ann@example.com" } }] });
+    expect(first?.identifiers).toEqual([{ kind: "email", value: "ann@example.com" }]);
+  });
+
+  it("an invalid server identifier is refused at its field", () => {
+    expect(serverError({ events: [pageView({ anonymous_id: "undefined" })] })).toMatchObject({ field: "events[0].anonymous_id" });
+    expect(serverError({ events: [pageView({ phone: "555" })] })).toMatchObject({ field: "events[0].phone" });
+  });
+});
+
+describe("clock correction", () => {
+  it("a browser event is placed at received_at − (sent_at − ts), whatever the browser's clock offset", () => {
+    // The browser's clock is two hours behind; the event happened 90 seconds before sending.
+    const sentAt = RECEIVED_AT - 2 * 60 * 60 * 1000;
+    const ts = sentAt - 90_000;
+    const batch = collectOk(collectBody([pageView({ ts: iso(ts) })], { sent_at: iso(sentAt) }));
+    expect(batch.sent_at).toBe(sentAt);
+    expect(batch.events[0]?.ts).toBe(RECEIVED_AT - 90_000);
+  });
+
+  it("a browser clock running ahead is corrected the same way", () => {
+    const sentAt = RECEIVED_AT + 3 * DAY_MS;
+    const batch = collectOk(collectBody([pageView({ ts: iso(sentAt - 5_000) })], { sent_at: iso(sentAt) }));
+    expect(batch.events[0]?.ts).toBe(RECEIVED_AT - 5_000);
+  });
+
+  it("timezone offsets in ts and sent_at are honoured", () => {
+    const batch = collectOk(collectBody([pageView({ ts: "2025-06-01T13:59:00+02:00" })], { sent_at: "2025-06-01T12:00:00Z" }));
+    expect(batch.events[0]?.ts).toBe(RECEIVED_AT - 60_000);
+  });
+
+  it("an event without ts is placed at the receipt time", () => {
+    expect(collectOk(collectBody([pageView()])).events[0]?.ts).toBe(RECEIVED_AT);
+    expect(serverOk({ events: [pageView({ customer_id: "1" })] })[0]?.event.ts).toBe(RECEIVED_AT);
+  });
+
+  it("a browser event stamped after sent_at is clamped to the receipt time", () => {
+    const batch = collectOk(collectBody([pageView({ ts: iso(RECEIVED_AT + 60_000) })], { sent_at: iso(RECEIVED_AT) }));
+    expect(batch.events[0]?.ts).toBe(RECEIVED_AT);
+  });
+
+  it("a server event from the future is clamped to the receipt time", () => {
+    const [first] = serverOk({ events: [pageView({ customer_id: "1", ts: iso(RECEIVED_AT + DAY_MS) })] });
+    expect(first?.event.ts).toBe(RECEIVED_AT);
+  });
+
+  it("server events keep their past timestamps (backfill)", () => {
+    const ts = RECEIVED_AT - 30 * DAY_MS;
+    expect(serverOk({ events: [pageView({ customer_id: "1", ts: iso(ts) })] })[0]?.event.ts).toBe(ts);
+  });
+
+  it("a server event exactly 90 days old is accepted", () => {
+    const ts = RECEIVED_AT - 90 * DAY_MS;
+    expect(serverOk({ events: [pageView({ customer_id: "1", ts: iso(ts) })] })[0]?.event.ts).toBe(ts);
+  });
+
+  it("a server event older than 90 days is refused at events[i].ts", () => {
+    const events = [pageView({ customer_id: "1" }), pageView({ customer_id: "1", ts: iso(RECEIVED_AT - 90 * DAY_MS - 1000) })];
+    expect(serverError({ events })).toMatchObject({ status: 400, code: "event_too_old", field: "events[1].ts" });
+  });
+
+  it("a browser event more than 90 days before sent_at is refused at events[i].ts", () => {
+    const sentAt = RECEIVED_AT - DAY_MS;
+    const body = collectBody([pageView(), pageView({ ts: iso(sentAt - 91 * DAY_MS) })], { sent_at: iso(sentAt) });
+    expect(collectError(body)).toMatchObject({ status: 400, code: "event_too_old", field: "events[1].ts" });
+  });
+});

@@ -1,0 +1,269 @@
+#!/usr/bin/env node
+// `npm run bench`: load test of the Worker under `wrangler dev`, on 127.0.0.1 only.
+//
+// Starts its own `wrangler dev` (free port, state in .wrangler/bench, wiped first unless
+// BENCH_KEEP_STATE=1), applies migrations and the demo seed there, warms up, then runs each
+// scenario of SCENARIOS one after the other for a bounded time. The machine is shared with the
+// runtime under test, so what counts are the ratios against the /healthz baseline of the same
+// run, never absolute figures across runs.
+//
+// Env: BENCH_SECONDS (default 10) per scenario, BENCH_CONNECTIONS (default 50),
+//      BENCH_WARMUP_SECONDS (default 2) per scenario, BENCH_ONLY=name,name (baseline always runs),
+//      BENCH_KEEP_STATE=1, BENCH_STRICT=1 (exit 1 when a target is missed).
+// Output: a table on stdout, bench-results/latest.json, wrangler's output in bench-results/wrangler.log.
+//
+// Adding a scenario: append an object to SCENARIOS ({name, route, request(n, run)}); adding a
+// target: append to TARGETS. `request` returns {method, path, headers?, body?} for the n-th
+// request of the scenario (n counts up across warm-up and measurement, so ids stay unique).
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { freePort, offlineEnv, prepareDatabase, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
+
+const SECONDS = positive("BENCH_SECONDS", 10);
+const CONNECTIONS = positive("BENCH_CONNECTIONS", 50);
+const WARMUP_SECONDS = positive("BENCH_WARMUP_SECONDS", 2, { allowZero: true });
+const PERSIST_TO = path.join(".wrangler", "bench");
+const RESULTS_DIR = path.join(ROOT, "bench-results");
+
+const ORIGIN = "http://localhost:3000";
+const SITE_KEY = "pk_demo";
+const SECRET_KEY = "sk_demo";
+const VISITORS = 1000;
+const CUSTOMERS = 1000;
+
+const json = (value) => JSON.stringify(value);
+
+/** The scenarios, measured in this order. Exactly one is the `baseline` the others are compared with. */
+const SCENARIOS = [
+  {
+    name: "healthz",
+    route: "GET /healthz",
+    baseline: true,
+    request: () => ({ method: "GET", path: "/healthz" }),
+  },
+  {
+    name: "collect",
+    route: "POST /v1/collect",
+    // One page_view per batch, visitors rotating over a pool, a unique event id per request.
+    request: (n, run) => ({
+      method: "POST",
+      path: "/v1/collect",
+      headers: { origin: ORIGIN, "content-type": "application/json" },
+      body: json({
+        site: SITE_KEY,
+        anonymous_id: `bench-v${n % VISITORS}`,
+        sent_at: new Date().toISOString(),
+        events: [{ id: `${run.id}-c${n}`, type: "page_view", page: { url: `${ORIGIN}/p/${n % 50}`, title: "Bench page" } }],
+      }),
+    }),
+  },
+  {
+    name: "events",
+    route: "POST /v1/events",
+    // Server-side batch with one page_view for a customer id from a pool.
+    request: (n, run) => ({
+      method: "POST",
+      path: "/v1/events",
+      headers: { authorization: `Bearer ${SECRET_KEY}`, "content-type": "application/json" },
+      body: json({
+        events: [{ id: `${run.id}-e${n}`, type: "page_view", customer_id: `bench-c${n % CUSTOMERS}`, page: { url: `${ORIGIN}/p/${n % 50}` } }],
+      }),
+    }),
+  },
+];
+
+/** Targets over the results: `metric` of `scenario` compared with `value`. */
+const TARGETS = [
+  { scenario: "collect", metric: "throughput_ratio", op: ">=", value: 0.5, label: "collect >= 0.5x healthz throughput" },
+  { scenario: "collect", metric: "p99_ratio", op: "<=", value: 3, label: "collect p99 <= 3x healthz p99" },
+];
+
+function positive(name, fallback, { allowZero = false } = {}) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) throw new Error(`${name} must be a ${allowZero ? "non-negative" : "positive"} number, got ${raw}`);
+  return value;
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu_model: cpus[0]?.model?.trim() ?? "unknown",
+    cpu_count: cpus.length,
+    total_memory_gib: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    load_average: os.loadavg().map((value) => Number(value.toFixed(2))),
+  };
+}
+
+/** One autocannon run of a scenario for `seconds`. */
+async function load(scenario, baseUrl, run, seconds) {
+  const first = scenario.request(run.counters[scenario.name]++, run);
+  const result = await autocannon({
+    url: baseUrl,
+    connections: CONNECTIONS,
+    duration: seconds,
+    timeout: 10,
+    requests: [
+      {
+        ...first,
+        setupRequest: (request) => ({ ...request, ...scenario.request(run.counters[scenario.name]++, run) }),
+      },
+    ],
+  });
+  return result;
+}
+
+/** One request of each scenario before the load, so a broken route fails loudly instead of being measured. */
+async function smokeCheck(scenario, baseUrl, run) {
+  const { method, path: urlPath, headers, body } = scenario.request(run.counters[scenario.name]++, run);
+  const response = await fetch(baseUrl + urlPath, { method, headers, body });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${scenario.route} answered ${response.status} before the load: ${text.slice(0, 500)}`);
+}
+
+function summarize(scenario, result) {
+  const codes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count]));
+  return {
+    name: scenario.name,
+    route: scenario.route,
+    requests_per_second: result.requests.mean,
+    total_requests: result.requests.total,
+    latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, mean: result.latency.average, max: result.latency.max },
+    non_2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    status_codes: codes,
+    duration_s: result.duration,
+  };
+}
+
+function compare(actual, op, expected) {
+  return op === ">=" ? actual >= expected : op === "<=" ? actual <= expected : op === ">" ? actual > expected : actual < expected;
+}
+
+const fmt = (value, digits = 1) => (value === null || value === undefined || Number.isNaN(value) ? "-" : value.toFixed(digits));
+
+function printTable(rows) {
+  const header = ["route", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "thr. ratio", "p99 ratio"];
+  const lines = rows.map((row) => [
+    row.route,
+    fmt(row.requests_per_second, 0),
+    fmt(row.latency_ms.p50, 0),
+    fmt(row.latency_ms.p99, 0),
+    String(row.non_2xx),
+    String(row.errors + row.timeouts),
+    `${fmt(row.throughput_ratio, 2)}x`,
+    `${fmt(row.p99_ratio, 2)}x`,
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
+  const render = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
+  console.log(render(header));
+  console.log(widths.map((width) => "-".repeat(width)).join("  "));
+  for (const line of lines) console.log(render(line));
+  for (const row of rows) {
+    const odd = Object.entries(row.status_codes).filter(([code]) => !code.startsWith("2"));
+    if (odd.length) console.log(`  ${row.route}: status codes ${odd.map(([code, count]) => `${code}×${count}`).join(", ")}`);
+  }
+}
+
+async function main() {
+  offlineEnv();
+  const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((name) => name.trim())) : null;
+  const scenarios = SCENARIOS.filter((scenario) => scenario.baseline || !only || only.has(scenario.name));
+  const baseline = scenarios.find((scenario) => scenario.baseline);
+  const run = { id: `b${Date.now().toString(36)}`, counters: Object.fromEntries(scenarios.map((s) => [s.name, 0])) };
+  const info = machine();
+
+  console.log(`machine: ${info.cpu_model} × ${info.cpu_count}, ${info.total_memory_gib} GiB, Node ${info.node}, ${info.platform}, load ${info.load_average.join(" ")}`);
+  console.log(`load:    ${CONNECTIONS} connections, ${SECONDS} s per scenario (warm-up ${WARMUP_SECONDS} s), 127.0.0.1 only`);
+
+  if (process.env.BENCH_KEEP_STATE !== "1") await rm(path.join(ROOT, PERSIST_TO), { recursive: true, force: true });
+  console.log(`state:   ${PERSIST_TO} (migrations + seed)`);
+  await prepareDatabase({ persistTo: PERSIST_TO });
+
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let dev = null;
+  const stop = async () => {
+    const current = dev;
+    dev = null;
+    await stopDev(current);
+    if (current?.output) {
+      await mkdir(RESULTS_DIR, { recursive: true });
+      await writeFile(path.join(RESULTS_DIR, "wrangler.log"), current.output);
+    }
+  };
+  const onSignal = (signal) => {
+    console.error(`\n${signal}: stopping wrangler dev`);
+    stop().finally(() => process.exit(130));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  try {
+    dev = startDev({ port, persistTo: PERSIST_TO, inspectorPort, quiet: true, vars: { ADMIN_TOKEN: "admin_demo" } });
+    await waitForHealthy(`${baseUrl}/healthz`, { child: dev, timeoutMs: 90_000 });
+    console.log(`server:  wrangler dev --log-level warn on ${baseUrl}`);
+
+    for (const scenario of scenarios) await smokeCheck(scenario, baseUrl, run);
+    if (WARMUP_SECONDS > 0) {
+      process.stdout.write("warm-up:");
+      for (const scenario of scenarios) {
+        process.stdout.write(` ${scenario.name}`);
+        await load(scenario, baseUrl, run, WARMUP_SECONDS);
+      }
+      process.stdout.write("\n");
+    }
+
+    const rows = [];
+    for (const scenario of scenarios) {
+      process.stdout.write(`measure: ${scenario.route} … `);
+      const row = summarize(scenario, await load(scenario, baseUrl, run, SECONDS));
+      console.log(`${fmt(row.requests_per_second, 0)} req/s`);
+      rows.push(row);
+    }
+    const base = rows.find((row) => row.name === baseline.name);
+    for (const row of rows) {
+      row.throughput_ratio = base.requests_per_second > 0 ? row.requests_per_second / base.requests_per_second : null;
+      row.p99_ratio = base.latency_ms.p99 > 0 ? row.latency_ms.p99 / base.latency_ms.p99 : null;
+    }
+
+    const targets = TARGETS.filter((target) => rows.some((row) => row.name === target.scenario)).map((target) => {
+      const actual = rows.find((row) => row.name === target.scenario)[target.metric];
+      return { ...target, actual, pass: actual !== null && compare(actual, target.op, target.value) };
+    });
+
+    console.log("");
+    printTable(rows);
+    console.log("");
+    for (const target of targets) console.log(`${target.pass ? "PASS" : "MISS"}  ${target.label} (${fmt(target.actual, 2)}x)`);
+
+    const report = {
+      date: new Date().toISOString(),
+      machine: info,
+      config: { seconds: SECONDS, connections: CONNECTIONS, warmup_seconds: WARMUP_SECONDS, server: "wrangler dev --log-level warn", base_url: baseUrl, visitors: VISITORS, customers: CUSTOMERS },
+      baseline: baseline.name,
+      results: rows,
+      targets,
+    };
+    await mkdir(RESULTS_DIR, { recursive: true });
+    await writeFile(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nwritten: bench-results/latest.json`);
+    await stop();
+    if (process.env.BENCH_STRICT === "1" && targets.some((target) => !target.pass)) process.exitCode = 1;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench failed: ${error.stack ?? error.message}`);
+  process.exit(1);
+});

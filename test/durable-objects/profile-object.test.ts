@@ -1,0 +1,59 @@
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { ProfileObject } from "../../durable-objects/profile-object";
+import { DEDUP_WINDOW_MS, RAW_EVENT_RETENTION_MS } from "../../durable-objects/profile-storage";
+import type { TrackedEvent } from "../../core/types";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function stub(name: string): DurableObjectStub<ProfileObject> {
+  return env.PROFILES.get(env.PROFILES.idFromName(name));
+}
+
+function pageView(id: string, ts: number): { event: TrackedEvent; identifiers: [] } {
+  return { event: { id, type: "page_view", ts }, identifiers: [] };
+}
+
+describe("ProfileObject storage", () => {
+  it("summarizes raw events beyond the retention window and keeps the profile's counters", async () => {
+    const person = stub(`retention-${Date.now()}`);
+    const now = Date.now();
+    await person.ingest({
+      shopId: "s",
+      consentMode: "implied",
+      source: "server",
+      events: [pageView("old-1", now - 80 * DAY), pageView("old-2", now - 80 * DAY), pageView("new-1", now - DAY)],
+      batchConsent: null,
+      receivedAt: now,
+    });
+    const result = await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now + 11 * DAY));
+    expect(result.summarized).toBe(2);
+    expect(result.forgottenIds).toBe(3);
+    await runInDurableObject(person, (_instance, state) => {
+      const raw = state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n;
+      const summary = state.storage.sql.exec<{ type: string; count: number }>("SELECT type, count FROM event_summary").toArray();
+      expect(raw).toBe(1);
+      expect(summary).toEqual([{ type: "page_view", count: 2 }]);
+    });
+    expect((await person.profile("implied"))?.counters.events).toBe(3);
+    expect(RAW_EVENT_RETENTION_MS).toBe(90 * DAY);
+    expect(DEDUP_WINDOW_MS).toBeGreaterThanOrEqual(7 * DAY);
+  });
+
+  it("still de-duplicates an event id within the de-duplication window after compaction", async () => {
+    const person = stub(`dedup-${Date.now()}`);
+    const now = Date.now();
+    const request = { shopId: "s", consentMode: "implied" as const, source: "server" as const, events: [pageView("once", now)], batchConsent: null, receivedAt: now };
+    await person.ingest(request);
+    await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now + 6 * DAY));
+    const retry = await person.ingest({ ...request, receivedAt: now + 6 * DAY });
+    expect(retry).toMatchObject({ ok: true, stored: 0, duplicates: 1 });
+  });
+
+  it("schedules its compaction with an alarm once it holds data", async () => {
+    const person = stub(`alarm-${Date.now()}`);
+    const now = Date.now();
+    await person.ingest({ shopId: "s", consentMode: "implied", source: "server", events: [pageView("a", now)], batchConsent: null, receivedAt: now });
+    expect(await runDurableObjectAlarm(person)).toBe(true);
+  });
+});
