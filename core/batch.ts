@@ -3,7 +3,7 @@ import { anonymousIdSchema, eventSchemaFor } from "./event-schema";
 import { strongestIdentifier } from "./identifiers";
 import { parseIsoMillis, resolveTimestamp } from "./timestamps";
 import type { ConsentPurpose, Identifier, IdentifierKind, TrackedEvent } from "./types";
-import { fail, findForbiddenKey, fromZodError, type Validated } from "./validation";
+import { fail, fromZodError, hazardFailure, type Validated } from "./validation";
 
 export interface BatchLimits {
   maxBytes: number;
@@ -56,8 +56,8 @@ function checkShape(body: unknown, limits: BatchLimits): Validated<null> {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     return fail("invalid_json", "The body must be a JSON object");
   }
-  const forbidden = findForbiddenKey(body);
-  if (forbidden !== null) return fail("forbidden_key", `${forbidden}: this key is not allowed`, forbidden);
+  const hazard = hazardFailure(body);
+  if (hazard) return hazard;
   const events = (body as { events?: unknown }).events;
   if (Array.isArray(events) && events.length > limits.maxEvents) {
     return fail("too_many_events", `A batch holds at most ${limits.maxEvents} events`, "events", 413);

@@ -174,7 +174,7 @@ describe("purchases and the cart", () => {
     expect(cart.updated_at).toBe(T0);
   });
 
-  it.each([["page_view"], ["view_item"], ["search"], ["refund"], ["identify"], ["wishlist_add"]])("a %s leaves the cart as it is", (type) => {
+  it.each([["page_view"], ["view_item"], ["search"], ["refund"], ["identify"], ["wishlist_add"]])("an event of type %s leaves the cart as it is", (type) => {
     const current = cartWith([shoe]);
     expect(apply(current, event(type, T0 + MIN, { items: [sock], transaction_id: "T1" }))).toBe(current);
   });

@@ -43,22 +43,41 @@ export function fromZodError(error: z.ZodError, prefix = ""): { ok: false; error
 }
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+export const MAX_JSON_DEPTH = 32;
 
-/** Finds a key that could pollute prototypes anywhere in a parsed JSON value; returns its path. */
-export function findForbiddenKey(value: unknown, path: PropertyKey[] = []): string | null {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findForbiddenKey(value[i], [...path, i]);
-      if (found !== null) return found;
+export type JsonHazard = { kind: "forbidden_key" | "too_deep"; path: string };
+
+/**
+ * Finds what a parsed body must not hold: a key that could pollute prototypes, or nesting deeper
+ * than `MAX_JSON_DEPTH` (which would make every later walk over it costly). Iterative, so that a
+ * hostile body cannot exhaust the stack.
+ */
+export function findJsonHazard(root: unknown): JsonHazard | null {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: PropertyKey[] };
+    if (value === null || typeof value !== "object") continue;
+    if (path.length > MAX_JSON_DEPTH) return { kind: "too_deep", path: formatPath(path) };
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+      continue;
     }
-    return null;
-  }
-  if (value !== null && typeof value === "object") {
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) return formatPath([...path, key]);
-      const found = findForbiddenKey((value as Record<string, unknown>)[key], [...path, key]);
-      if (found !== null) return found;
+    const keys = Object.keys(value);
+    const forbidden = keys.find((key) => FORBIDDEN_KEYS.has(key));
+    if (forbidden !== undefined) return { kind: "forbidden_key", path: formatPath([...path, forbidden]) };
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string;
+      stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
     }
   }
   return null;
+}
+
+/** The refusal for a hazardous body, or null when it is safe to validate. */
+export function hazardFailure(body: unknown): { ok: false; error: ValidationFailure } | null {
+  const hazard = findJsonHazard(body);
+  if (!hazard) return null;
+  return hazard.kind === "forbidden_key"
+    ? fail("forbidden_key", `${hazard.path}: this key is not allowed`, hazard.path)
+    : fail("too_deep", `${hazard.path}: JSON nested deeper than ${MAX_JSON_DEPTH} levels`, hazard.path);
 }

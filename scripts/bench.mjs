@@ -12,9 +12,12 @@
 //      BENCH_KEEP_STATE=1, BENCH_STRICT=1 (exit 1 when a target is missed).
 // Output: a table on stdout, bench-results/latest.json, wrangler's output in bench-results/wrangler.log.
 //
-// Adding a scenario: append an object to SCENARIOS ({name, route, request(n, run)}); adding a
-// target: append to TARGETS. `request` returns {method, path, headers?, body?} for the n-th
-// request of the scenario (n counts up across warm-up and measurement, so ids stay unique).
+// Adding a scenario: append an object to SCENARIOS ({name, route, request(n, run), pool?});
+// adding a target: append to TARGETS. `request` returns {method, path, headers?, body?} for the
+// n-th request of the scenario (n counts up across warm-up and measurement, so ids stay unique).
+// `pool` is the number of distinct people the scenario rotates over (n % pool): the warm-up sends
+// one request per person first, so that creating the people's Durable Objects (a first touch
+// costs several times a warm request) is not what gets measured.
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -46,6 +49,7 @@ const SCENARIOS = [
   {
     name: "collect",
     route: "POST /v1/collect",
+    pool: VISITORS,
     // One page_view per batch, visitors rotating over a pool, a unique event id per request.
     request: (n, run) => ({
       method: "POST",
@@ -62,6 +66,7 @@ const SCENARIOS = [
   {
     name: "events",
     route: "POST /v1/events",
+    pool: CUSTOMERS,
     // Server-side batch with one page_view for a customer id from a pool.
     request: (n, run) => ({
       method: "POST",
@@ -100,13 +105,13 @@ function machine() {
   };
 }
 
-/** One autocannon run of a scenario for `seconds`. */
-async function load(scenario, baseUrl, run, seconds) {
+/** One autocannon run of a scenario, for `seconds` or for `amount` requests. */
+async function load(scenario, baseUrl, run, { seconds, amount }) {
   const first = scenario.request(run.counters[scenario.name]++, run);
   const result = await autocannon({
     url: baseUrl,
-    connections: CONNECTIONS,
-    duration: seconds,
+    connections: amount ? Math.min(CONNECTIONS, amount) : CONNECTIONS,
+    ...(amount ? { amount } : { duration: seconds }),
     timeout: 10,
     requests: [
       {
@@ -115,7 +120,14 @@ async function load(scenario, baseUrl, run, seconds) {
       },
     ],
   });
+  await settle(baseUrl);
   return result;
+}
+
+/** autocannon stops without waiting for the server's backlog: let it drain before the next run. */
+async function settle(baseUrl) {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(30_000) }).then((response) => response.arrayBuffer());
 }
 
 /** One request of each scenario before the load, so a broken route fails loudly instead of being measured. */
@@ -176,7 +188,7 @@ async function main() {
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((name) => name.trim())) : null;
   const scenarios = SCENARIOS.filter((scenario) => scenario.baseline || !only || only.has(scenario.name));
   const baseline = scenarios.find((scenario) => scenario.baseline);
-  const run = { id: `b${Date.now().toString(36)}`, counters: Object.fromEntries(scenarios.map((s) => [s.name, 0])) };
+  const run = { id: `b${Date.now().toString(36)}`, counters: Object.fromEntries(scenarios.map((s) => [s.name, 0])), firstTouches: {} };
   const info = machine();
 
   console.log(`machine: ${info.cpu_model} × ${info.cpu_count}, ${info.total_memory_gib} GiB, Node ${info.node}, ${info.platform}, load ${info.load_average.join(" ")}`);
@@ -212,19 +224,24 @@ async function main() {
     console.log(`server:  wrangler dev --log-level warn on ${baseUrl}`);
 
     for (const scenario of scenarios) await smokeCheck(scenario, baseUrl, run);
-    if (WARMUP_SECONDS > 0) {
-      process.stdout.write("warm-up:");
-      for (const scenario of scenarios) {
-        process.stdout.write(` ${scenario.name}`);
-        await load(scenario, baseUrl, run, WARMUP_SECONDS);
+    process.stdout.write("warm-up:");
+    for (const scenario of scenarios) {
+      process.stdout.write(` ${scenario.name}`);
+      if (scenario.pool) {
+        const started = Date.now();
+        await load(scenario, baseUrl, run, { amount: scenario.pool });
+        const seconds = (Date.now() - started) / 1000;
+        run.firstTouches[scenario.name] = { requests: scenario.pool, seconds: Number(seconds.toFixed(2)), requests_per_second: Number((scenario.pool / seconds).toFixed(1)) };
+        process.stdout.write(` (${scenario.pool} first touches in ${seconds.toFixed(1)} s)`);
       }
-      process.stdout.write("\n");
+      if (WARMUP_SECONDS > 0) await load(scenario, baseUrl, run, { seconds: WARMUP_SECONDS });
     }
+    process.stdout.write("\n");
 
     const rows = [];
     for (const scenario of scenarios) {
       process.stdout.write(`measure: ${scenario.route} … `);
-      const row = summarize(scenario, await load(scenario, baseUrl, run, SECONDS));
+      const row = summarize(scenario, await load(scenario, baseUrl, run, { seconds: SECONDS }));
       console.log(`${fmt(row.requests_per_second, 0)} req/s`);
       rows.push(row);
     }
@@ -249,6 +266,7 @@ async function main() {
       machine: info,
       config: { seconds: SECONDS, connections: CONNECTIONS, warmup_seconds: WARMUP_SECONDS, server: "wrangler dev --log-level warn", base_url: baseUrl, visitors: VISITORS, customers: CUSTOMERS },
       baseline: baseline.name,
+      warmup_first_touches: run.firstTouches,
       results: rows,
       targets,
     };

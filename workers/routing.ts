@@ -2,7 +2,7 @@ import { IDENTIFIER_STRENGTH } from "../core/identifiers";
 import type { Identifier } from "../core/types";
 import type { IngestRequest, IngestResult } from "../durable-objects/profile-object";
 import type { Database } from "./db/client";
-import { lookupProfileId } from "./db/identities";
+import { knownProfileId, lookupProfileIds } from "./db/identities";
 import { ApiError } from "./errors";
 
 export type ProfileStub = DurableObjectStub<import("../durable-objects/profile-object").ProfileObject>;
@@ -21,18 +21,23 @@ export function stubFor(env: Env, profileId: string): ProfileStub {
 
 /**
  * The person a set of identifiers names: the first one the identity index knows (strongest
- * first), else the home object of the strongest identifier.
+ * first), else the home object of the strongest identifier. Device ids always route by name.
  */
-export async function resolveProfileId(env: Env, db: Database, shopId: string, identifiers: readonly Identifier[]): Promise<string> {
+export function pickProfileId(env: Env, shopId: string, identifiers: readonly Identifier[], known: Map<string, string>): string {
   const ranked = IDENTIFIER_STRENGTH.flatMap((kind) => identifiers.filter((identifier) => identifier.kind === kind));
   for (const identifier of ranked) {
     if (identifier.kind === "anonymous_id") continue;
-    const known = await lookupProfileId(db, shopId, identifier);
-    if (known) return known;
+    const profileId = knownProfileId(known, shopId, identifier);
+    if (profileId) return profileId;
   }
   const strongest = ranked[0];
   if (!strongest) throw new ApiError(400, "no_identifier", "The request names no person");
   return homeObjectId(env, shopId, strongest).toString();
+}
+
+export async function resolveProfileId(env: Env, db: Database, shopId: string, identifiers: readonly Identifier[]): Promise<string> {
+  const indexed = identifiers.filter((identifier) => identifier.kind !== "anonymous_id");
+  return pickProfileId(env, shopId, identifiers, await lookupProfileIds(db, shopId, indexed));
 }
 
 /**

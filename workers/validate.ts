@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { findForbiddenKey, fromZodError } from "../core/validation";
+import { fromZodError, hazardFailure } from "../core/validation";
 import { readJsonBody } from "./body";
 import { ApiError } from "./errors";
 
@@ -9,8 +9,8 @@ export const MANAGEMENT_BODY_LIMIT = 64 * 1024;
 /** Reads and validates a JSON body with a schema; any refusal is a 4xx naming the field. */
 export async function validBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
   const body = await readJsonBody(request, MANAGEMENT_BODY_LIMIT);
-  const forbidden = findForbiddenKey(body);
-  if (forbidden !== null) throw new ApiError(400, "forbidden_key", `${forbidden}: this key is not allowed`, forbidden);
+  const hazard = hazardFailure(body);
+  if (hazard) throw ApiError.fromValidation(hazard.error);
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw ApiError.fromValidation(fromZodError(parsed.error).error);
   return parsed.data;

@@ -81,6 +81,12 @@ const cases: Case[] = [
     "forbidden_key",
     "events[0].properties.constructor",
   ],
+  [
+    "JSON nested 10,000 levels deep",
+    () => rawCollect(`{"site":"${shop.site_key}","anonymous_id":"${anon}","events":[{"type":"signup","properties":{"a":${"[".repeat(10_000)}${"]".repeat(10_000)}}}]}`),
+    400,
+    "too_deep",
+  ],
   ["an empty anonymous_id", () => collect(shop, { anonymous_id: "", events: [pageView()] }), 400, "invalid_request", "anonymous_id"],
   ['the anonymous_id "null"', () => collect(shop, { anonymous_id: "null", events: [pageView()] }), 400, "invalid_request", "anonymous_id"],
   ["an anonymous_id of 129 characters", () => collect(shop, { anonymous_id: "a".repeat(129), events: [pageView()] }), 400, "invalid_request", "anonymous_id"],

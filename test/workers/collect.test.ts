@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE, collect, createShop, getProfile, SHOP_ORIGIN, visitorId } from "../helpers";
+import { BASE, collect, createShop, getProfile, serverEvents, SHOP_ORIGIN, visitorId } from "../helpers";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -120,6 +120,28 @@ describe("POST /v1/collect", () => {
     expect(preflight.headers.get("access-control-allow-methods")).toContain("POST");
     const response = await collect(shop, { anonymous_id: visitorId(), events: [] });
     expect(response.headers.get("access-control-allow-origin")).toBe(SHOP_ORIGIN);
+  });
+
+  it("reads nothing from the central database once the site key and shop are cached", async () => {
+    const shop = await createShop();
+    await collect(shop, { anonymous_id: visitorId(), events: [{ type: "page_view" }] });
+    const warm = await collect(shop, { anonymous_id: visitorId(), events: [{ type: "page_view" }, { type: "add_to_cart", items: [{ item_id: "a" }] }] });
+    expect(warm.status).toBe(200);
+    expect(warm.headers.get("server-timing")).toBe('db;desc="0 queries"');
+  });
+
+  it("records an identified email in the identity index (one query), then routes server events to the device's person", async () => {
+    const shop = await createShop();
+    const anon = visitorId();
+    await collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }] });
+    const identify = await collect(shop, { anonymous_id: anon, events: [{ type: "identify", traits: { email: "Dee@Example.com", first_name: "Dee" } }] });
+    expect(identify.headers.get("server-timing")).toBe('db;desc="1 queries"');
+    const order = await serverEvents(shop, { events: [{ type: "purchase", email: "dee@example.com", transaction_id: "D1", value: 12 }] });
+    expect(order.status).toBe(200);
+    const { body } = await getProfile(shop, `anonymous_id:${anon}`);
+    expect(body.orders.count).toBe(1);
+    expect(body.traits.first_name).toBe("Dee");
+    expect((await getProfile(shop, "email:dee@example.com")).body.profile_id).toBe(body.profile_id);
   });
 
   it("starts a new session after 30 minutes of inactivity", async () => {

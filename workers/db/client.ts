@@ -1,8 +1,4 @@
-import { drizzle } from "drizzle-orm/d1";
-import * as schema from "./schema";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type * as schema from "./schema";
 
-export type Database = ReturnType<typeof database>;
-
-export function database(env: Env) {
-  return drizzle(env.DB, { schema });
-}
+export type Database = DrizzleD1Database<typeof schema>;

@@ -1,15 +1,19 @@
 import { Hono } from "hono";
 import { parseServerBatch, SERVER_LIMITS, type ServerEvent } from "../../core/batch";
 import { readJsonBody } from "../body";
-import { claimIdentifiers } from "../db/identities";
+import { claimIdentifiers, lookupProfileIds } from "../db/identities";
 import { ApiError } from "../errors";
 import { secretKey } from "../middleware/secret-key";
-import { indexableIdentifiers, ingestInto, resolveProfileId, stubFor } from "../routing";
+import { mapWithConcurrency } from "../concurrency";
+import { indexableIdentifiers, ingestInto, pickProfileId, stubFor } from "../routing";
 import type { AppEnv } from "../types";
+
+/** How many people's objects one batch writes to at once. */
+const PEOPLE_IN_FLIGHT = 32;
 
 /**
  * `POST /v1/events`: a server batch. The whole batch is validated before anything is stored;
- * then each person's events go to their object in one call, all people in parallel.
+ * then each person's events go to their object in one call, people in parallel (bounded).
  */
 export const serverEvents = new Hono<AppEnv>().post("/v1/events", secretKey, async (c) => {
   const receivedAt = Date.now();
@@ -18,25 +22,25 @@ export const serverEvents = new Hono<AppEnv>().post("/v1/events", secretKey, asy
   const batch = parseServerBatch(body, receivedAt);
   if (!batch.ok) throw ApiError.fromValidation(batch.error);
 
+  const named = batch.value.flatMap((event) => event.identifiers.filter((identifier) => identifier.kind !== "anonymous_id"));
+  const known = await lookupProfileIds(c.var.db, shop.id, named);
   const byPerson = new Map<string, ServerEvent[]>();
   for (const event of batch.value) {
-    const profileId = await resolveProfileId(c.env, c.var.db, shop.id, event.identifiers);
+    const profileId = pickProfileId(c.env, shop.id, event.identifiers, known);
     byPerson.set(profileId, [...(byPerson.get(profileId) ?? []), event]);
   }
-  const results = await Promise.all(
-    [...byPerson].map(async ([profileId, events]) => {
-      const result = await ingestInto(stubFor(c.env, profileId), {
-        shopId: shop.id,
-        consentMode: shop.settings.consent_mode,
-        source: "server",
-        events: events.map(({ event, identifiers }) => ({ event, identifiers })),
-        batchConsent: null,
-        receivedAt,
-      });
-      await claimIdentifiers(c.var.db, shop.id, profileId, indexableIdentifiers(result.addedIdentifiers));
-      return result;
-    }),
-  );
+  const results = await mapWithConcurrency([...byPerson], PEOPLE_IN_FLIGHT, async ([profileId, events]) => {
+    const result = await ingestInto(stubFor(c.env, profileId), {
+      shopId: shop.id,
+      consentMode: shop.settings.consent_mode,
+      source: "server",
+      events: events.map(({ event, identifiers }) => ({ event, identifiers })),
+      batchConsent: null,
+      receivedAt,
+    });
+    await claimIdentifiers(c.var.db, shop.id, profileId, indexableIdentifiers(result.addedIdentifiers));
+    return result;
+  });
   const sum = (pick: (r: (typeof results)[number]) => number) => results.reduce((total, r) => total + pick(r), 0);
   return c.json({
     stored: sum((r) => r.stored),

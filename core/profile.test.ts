@@ -1,0 +1,256 @@
+import { describe, expect, it } from "vitest";
+import type { OrderLedger } from "./orders";
+import { applyBatch, emptyProfile, MAX_ANONYMOUS_IDS, MAX_TRAITS, type BatchContext, type IncomingEvent } from "./profile";
+import type { ConsentMode, Identifier, ProfileState, TrackedEvent } from "./types";
+
+const T0 = Date.parse("2025-06-01T12:00:00.000Z");
+const NOW = T0 + 60 * 60_000;
+const DEVICE: Identifier = { kind: "anonymous_id", value: "device-1" };
+
+function event(type: string, ts: number, fields: Partial<TrackedEvent> = {}): TrackedEvent {
+  return { id: null, type, ts, ...fields };
+}
+
+function incoming(events: TrackedEvent[], identifiers: Identifier[] = [DEVICE]): IncomingEvent[] {
+  return events.map((e) => ({ event: e, identifiers }));
+}
+
+function context(overrides: Partial<BatchContext> = {}): BatchContext {
+  return { now: NOW, consentMode: "implied", seenIds: new Set(), ledger: new Map(), ...overrides };
+}
+
+function run(events: TrackedEvent[], overrides: Partial<BatchContext> = {}, state: ProfileState = emptyProfile("p1", T0)) {
+  return applyBatch(state, incoming(events), context(overrides));
+}
+
+/** A person already known to a consent-required shop, who granted analytics earlier. */
+function knownPerson(mode: ConsentMode = "required"): ProfileState {
+  return run([event("consent", T0, { consent: { analytics: true } }), event("page_view", T0 + 1)], { consentMode: mode }).state;
+}
+
+describe("storing events", () => {
+  it("stored events update counters, identifiers and updated_at", () => {
+    const outcome = run([event("page_view", T0), event("page_view", T0 + 1000)]);
+    expect(outcome.stored).toHaveLength(2);
+    expect(outcome.skipped).toEqual([]);
+    expect(outcome.state.counters).toEqual({ events: 2, page_views: 2, sessions: 1 });
+    expect(outcome.state.identifiers.anonymous_ids).toEqual(["device-1"]);
+    expect(outcome.addedIdentifiers).toEqual([DEVICE]);
+    expect(outcome.state.updated_at).toBe(NOW);
+  });
+
+  it("the input state is not mutated", () => {
+    const before = knownPerson("implied");
+    const snapshot = structuredClone(before);
+    const ledger: OrderLedger = new Map();
+    run(
+      [
+        event("page_view", T0 + 10),
+        event("view_item", T0 + 20, { items: [{ item_id: "a", item_category: "c" }] }),
+        event("add_to_cart", T0 + 30, { items: [{ item_id: "a", price: 5 }] }),
+        event("purchase", T0 + 40, { transaction_id: "T1", value: 5, items: [{ item_id: "a" }] }),
+        event("identify", T0 + 50, { traits: { email: "ann@example.com", first_name: "Ann" } }),
+        event("consent", T0 + 60, { consent: { marketing: true } }),
+        event("subscribe", T0 + 70, { channel: "email" }),
+        event("search", T0 + 80, { search_term: "x" }),
+      ],
+      { consentMode: "implied", ledger },
+      before,
+    );
+    expect(before).toEqual(snapshot);
+    expect(ledger.size).toBe(0);
+  });
+
+  it("a batch that stores nothing leaves updated_at alone", () => {
+    const before = knownPerson();
+    const outcome = run([event("page_view", T0 + 5, { id: "dup" })], { seenIds: new Set(["dup"]) }, before);
+    expect(outcome.stored).toEqual([]);
+    expect(outcome.state.updated_at).toBe(before.updated_at);
+  });
+});
+
+describe("de-duplication by event id", () => {
+  it("an event id repeated within a batch is counted once", () => {
+    const outcome = run([event("page_view", T0, { id: "e1" }), event("page_view", T0 + 1, { id: "e1" }), event("page_view", T0 + 2, { id: "e2" })]);
+    expect(outcome.stored.map((e) => e.id)).toEqual(["e1", "e2"]);
+    expect(outcome.skipped).toEqual([{ index: 1, id: "e1", reason: "duplicate" }]);
+    expect(outcome.state.counters.events).toBe(2);
+    expect(outcome.state.counters.page_views).toBe(2);
+  });
+
+  it("an event id already seen by the person is counted once", () => {
+    const outcome = run([event("page_view", T0, { id: "old" }), event("page_view", T0 + 1, { id: "new" })], { seenIds: new Set(["old"]) });
+    expect(outcome.stored.map((e) => e.id)).toEqual(["new"]);
+    expect(outcome.skipped).toEqual([{ index: 0, id: "old", reason: "duplicate" }]);
+    expect(outcome.state.counters.events).toBe(1);
+  });
+
+  it("events without an id are never de-duplicated", () => {
+    const outcome = run([event("page_view", T0), event("page_view", T0)]);
+    expect(outcome.stored).toHaveLength(2);
+  });
+
+  it("a repeated purchase event is counted once", () => {
+    const purchase = event("purchase", T0, { id: "p-1", transaction_id: "T1", value: 30 });
+    const outcome = run([purchase, purchase]);
+    expect(outcome.state.orders.count).toBe(1);
+    expect(outcome.state.orders.revenue).toBe(30);
+  });
+
+  it("the same transaction under two event ids is one order, and a ledger row is returned for it", () => {
+    const outcome = run([event("purchase", T0, { id: "a", transaction_id: "T1", value: 30 }), event("purchase", T0 + 1, { id: "b", transaction_id: "T1", value: 30 })]);
+    expect(outcome.state.orders.count).toBe(1);
+    expect(outcome.orders).toEqual([{ transaction_id: "T1", at: T0, value: 30, currency: null, refunded: 0, items: [] }]);
+  });
+
+  it("a transaction already in the ledger is not counted again", () => {
+    const first = run([event("purchase", T0, { transaction_id: "T1", value: 30 })]);
+    const ledger: OrderLedger = new Map(first.orders.map((o) => [o.transaction_id, o]));
+    const again = run([event("purchase", T0 + 10, { transaction_id: "T1", value: 30 })], { ledger }, first.state);
+    expect(again.state.orders.count).toBe(1);
+    expect(again.orders).toEqual([]);
+  });
+
+  it("a refund in the same batch as its purchase applies to it", () => {
+    const outcome = run([event("purchase", T0, { transaction_id: "T1", value: 30 }), event("refund", T0 + 1, { transaction_id: "T1", value: 10 })]);
+    expect(outcome.state.orders.revenue).toBe(20);
+    expect(outcome.orders).toEqual([{ transaction_id: "T1", at: T0, value: 30, currency: null, refunded: 10, items: [] }]);
+  });
+});
+
+describe("consent gating", () => {
+  it("a consent-required shop stores nothing of an unknown visitor before consent", () => {
+    const outcome = run([event("page_view", T0, { id: "a" }), event("view_item", T0 + 1, { items: [{ item_id: "x" }] })], { consentMode: "required" });
+    expect(outcome.stored).toEqual([]);
+    expect(outcome.skipped.map((s) => s.reason)).toEqual(["no_consent", "no_consent"]);
+    expect(outcome.state).toEqual(emptyProfile("p1", T0));
+    expect(outcome.addedIdentifiers).toEqual([]);
+  });
+
+  it("a consent-required shop stores events after a consent event granting analytics, and none before it", () => {
+    const outcome = run(
+      [event("page_view", T0), event("consent", T0 + 1, { consent: { analytics: true, marketing: false } }), event("page_view", T0 + 2), event("search", T0 + 3, { search_term: "x" })],
+      { consentMode: "required" },
+    );
+    expect(outcome.stored.map((e) => e.type)).toEqual(["consent", "page_view", "search"]);
+    expect(outcome.skipped).toEqual([{ index: 0, id: null, reason: "no_consent" }]);
+    expect(outcome.state.counters.page_views).toBe(1);
+    expect(outcome.state.consent_choices).toEqual({ analytics: { value: true, at: T0 + 1 }, marketing: { value: false, at: T0 + 1 } });
+  });
+
+  it("a consent granting only marketing does not open analytics storage", () => {
+    const outcome = run([event("consent", T0, { consent: { marketing: true } }), event("page_view", T0 + 1)], { consentMode: "required" });
+    expect(outcome.stored).toEqual([]);
+  });
+
+  it("the batch's consent granting analytics lets a consent-required shop store the batch", () => {
+    const outcome = run([event("page_view", T0 + 5), event("page_view", T0 + 10)], { consentMode: "required", batchConsent: { analytics: true } });
+    expect(outcome.stored.map((e) => e.type)).toEqual(["consent", "page_view", "page_view"]);
+    expect(outcome.state.consent_choices.analytics?.value).toBe(true);
+    expect(outcome.state.counters.page_views).toBe(2);
+    expect(outcome.state.identifiers.anonymous_ids).toEqual(["device-1"]);
+  });
+
+  it("the batch's consent is recorded no later than the batch's first event", () => {
+    const outcome = run([event("page_view", T0 + 5), event("page_view", T0)], { consentMode: "required", batchConsent: { analytics: true } });
+    expect(outcome.state.consent_choices.analytics?.at).toBeLessThanOrEqual(T0);
+  });
+
+  it("a batch consent that changes nothing adds no consent event", () => {
+    const outcome = run([event("page_view", T0 + 5)], { consentMode: "required", batchConsent: { analytics: true } }, knownPerson());
+    expect(outcome.stored.map((e) => e.type)).toEqual(["page_view"]);
+  });
+
+  it("a batch consent refusing analytics stores nothing of an unknown visitor", () => {
+    const outcome = run([event("page_view", T0)], { consentMode: "required", batchConsent: { analytics: false } });
+    expect(outcome.stored).toEqual([]);
+    expect(outcome.state.counters.events).toBe(0);
+  });
+
+  it("a revocation by a known person is stored and stops storage of what follows", () => {
+    const outcome = run([event("page_view", T0 + 10), event("consent", T0 + 20, { consent: { analytics: false } }), event("page_view", T0 + 30)], {}, knownPerson());
+    expect(outcome.stored.map((e) => e.type)).toEqual(["page_view", "consent"]);
+    expect(outcome.skipped).toEqual([{ index: 2, id: null, reason: "no_consent" }]);
+    expect(outcome.state.consent_choices.analytics).toEqual({ value: false, at: T0 + 20 });
+  });
+
+  it("a revocation through the batch consent by a known person is stored", () => {
+    const outcome = run([event("page_view", T0 + 10)], { batchConsent: { analytics: false } }, knownPerson());
+    expect(outcome.stored.map((e) => e.type)).toEqual(["consent"]);
+    expect(outcome.state.consent_choices.analytics?.value).toBe(false);
+    expect(outcome.skipped.map((s) => s.reason)).toEqual(["no_consent"]);
+  });
+
+  it("in an implied-consent shop events are stored without any consent event", () => {
+    expect(run([event("page_view", T0)], { consentMode: "implied" }).stored).toHaveLength(1);
+  });
+
+  it("in an implied-consent shop an unknown visitor's opt-out is remembered and blocks later events", () => {
+    const outcome = run([event("consent", T0, { consent: { analytics: false } }), event("page_view", T0 + 1)], { consentMode: "implied" });
+    expect(outcome.stored.map((e) => e.type)).toEqual(["consent"]);
+    expect(outcome.state.consent_choices.analytics?.value).toBe(false);
+  });
+
+  it("an event skipped for lack of consent does not use up its id", () => {
+    const first = run([event("page_view", T0, { id: "e1" }), event("consent", T0 + 1, { consent: { analytics: true } }), event("page_view", T0 + 2, { id: "e1" })], {
+      consentMode: "required",
+    });
+    expect(first.stored.map((e) => e.id)).toEqual([null, "e1"]);
+  });
+});
+
+describe("identifiers and traits", () => {
+  it("an identify adds its identifiers and stores the other traits", () => {
+    const outcome = run([event("identify", T0, { traits: { email: "ann@example.com", customer_id: "42", phone: "+14155552671", first_name: "Ann", vip: true } })]);
+    expect(outcome.state.identifiers).toEqual({ anonymous_ids: ["device-1"], email: "ann@example.com", customer_id: "42", phone: "+14155552671" });
+    expect(outcome.state.traits).toEqual({ first_name: "Ann", vip: true });
+    expect(outcome.addedIdentifiers).toEqual([
+      DEVICE,
+      { kind: "email", value: "ann@example.com" },
+      { kind: "customer_id", value: "42" },
+      { kind: "phone", value: "+14155552671" },
+    ]);
+  });
+
+  it("identifiers already known are not reported as added again", () => {
+    const first = run([event("identify", T0, { traits: { email: "ann@example.com" } })]);
+    const again = run([event("identify", T0 + 1, { traits: { email: "ann@example.com" } })], {}, first.state);
+    expect(again.addedIdentifiers).toEqual([]);
+  });
+
+  it("a null trait removes the trait; later values replace earlier ones", () => {
+    const first = run([event("identify", T0, { traits: { first_name: "Ann", nickname: "A" } })]);
+    const next = run([event("identify", T0 + 1, { traits: { first_name: "Anna", nickname: null } })], {}, first.state);
+    expect(next.state.traits).toEqual({ first_name: "Anna" });
+  });
+
+  it("traits are bounded", () => {
+    const traits = Object.fromEntries(Array.from({ length: MAX_TRAITS + 10 }, (_, i) => [`t${i}`, i]));
+    const outcome = run([event("identify", T0, { traits })]);
+    expect(Object.keys(outcome.state.traits)).toHaveLength(MAX_TRAITS);
+  });
+
+  it("anonymous ids are bounded, keeping the latest devices", () => {
+    let state = emptyProfile("p1", T0);
+    for (let i = 0; i < MAX_ANONYMOUS_IDS + 5; i++) {
+      state = applyBatch(state, [{ event: event("page_view", T0 + i), identifiers: [{ kind: "anonymous_id", value: `d${i}` }] }], context()).state;
+    }
+    expect(state.identifiers.anonymous_ids).toHaveLength(MAX_ANONYMOUS_IDS);
+    expect(state.identifiers.anonymous_ids.at(-1)).toBe(`d${MAX_ANONYMOUS_IDS + 4}`);
+  });
+
+  it("subscriptions record the latest choice per channel", () => {
+    const outcome = run([event("subscribe", T0, { channel: "email" }), event("subscribe", T0 + 1, { channel: "sms" }), event("unsubscribe", T0 + 2, { channel: "sms" })]);
+    expect(outcome.state.subscriptions).toEqual({ email: { value: true, at: T0 }, sms: { value: false, at: T0 + 2 } });
+  });
+
+  it("cart and orders follow the stored events", () => {
+    const outcome = run([
+      event("add_to_cart", T0, { items: [{ item_id: "a", price: 10 }], currency: "EUR" }),
+      event("purchase", T0 + 1, { transaction_id: "T1", value: 10, items: [{ item_id: "a" }] }),
+    ]);
+    expect(outcome.state.cart.items).toEqual([]);
+    expect(outcome.state.orders.count).toBe(1);
+    expect(outcome.state.orders.items).toEqual({ a: 1 });
+  });
+});
