@@ -135,3 +135,14 @@ describe("unknown routes", () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("not_found");
   });
 });
+
+describe("profile keys with special characters", () => {
+  it("finds a customer id with % and an email with + however the path is encoded", async () => {
+    const shop = await createShop();
+    await serverEvents(shop, { events: [{ type: "page_view", customer_id: "50%off/x" }, { type: "page_view", email: "ann+news@example.com" }] });
+    expect((await getProfile(shop, "customer_id:50%off/x")).status).toBe(200);
+    expect((await getProfile(shop, "email:ann+news@example.com")).status).toBe(200);
+    const raw = await api(shop, "GET", "/v1/profiles/email:ann+news@example.com");
+    expect(raw.status).toBe(200);
+  });
+});

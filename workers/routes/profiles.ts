@@ -7,7 +7,7 @@ import type { AppEnv } from "../types";
 
 /** `GET /v1/profiles/{key}:{value}`: the live profile of the person an identifier names. */
 export const profiles = new Hono<AppEnv>().get("/v1/profiles/:key{.+}", secretKey, async (c) => {
-  const parsed = parseProfileKey(decodeURIComponent(c.req.param("key")));
+  const parsed = parseProfileKey(c.req.param("key"));
   if (!parsed.ok) {
     const message =
       parsed.reason === "unknown_kind"
