@@ -138,6 +138,12 @@ describe("product and category views", () => {
     expect(state.views.category.favourite).toBe(3);
   });
 
+  it("item ids and categories named like Object.prototype members are counted like any other", () => {
+    const state = stateAfter(view(T0, { item_id: "constructor", item_category: "toString" }), view(T0 + MIN, { item_id: "constructor", item_category: "toString" }));
+    expect(state.views.items.constructor).toBe(2);
+    expect(state.views.category.toString).toBe(2);
+  });
+
   it("a late view of an item keeps the item's latest view time", () => {
     const state = stateAfter(view(T0 + 10 * MIN, { item_id: "shoe" }), view(T0 + 20 * MIN, { item_id: "boot" }), view(T0, { item_id: "shoe" }));
     expect(state.views.items.shoe).toBe(2);

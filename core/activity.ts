@@ -1,3 +1,4 @@
+import { countOf } from "./counts";
 import type { ProfileState, RecentItem, TrackedEvent } from "./types";
 
 export const SESSION_TIMEOUT_MS = 30 * 60 * 1000;
@@ -30,16 +31,17 @@ export function trackSession(state: ProfileState, ts: number): void {
 function boundCounts(counts: Record<string, number>, limit: number, keep: ReadonlySet<string>): Record<string, number> {
   const keys = Object.keys(counts);
   if (keys.length <= limit) return counts;
-  const ranked = keys.sort((a, b) => Number(keep.has(b)) - Number(keep.has(a)) || (counts[b] ?? 0) - (counts[a] ?? 0));
-  return Object.fromEntries(ranked.slice(0, limit).map((key) => [key, counts[key] ?? 0]));
+  const ranked = keys.sort((a, b) => Number(keep.has(b)) - Number(keep.has(a)) || countOf(counts, b) - countOf(counts, a));
+  return Object.fromEntries(ranked.slice(0, limit).map((key) => [key, countOf(counts, key)]));
 }
 
 function recordItemViews(state: ProfileState, event: TrackedEvent): void {
   const views = state.views;
   for (const item of event.items ?? []) {
-    views.items[item.item_id] = (views.items[item.item_id] ?? 0) + 1;
-    if (item.item_category) views.category[item.item_category] = (views.category[item.item_category] ?? 0) + 1;
-    const recent: RecentItem = { item_id: item.item_id, at: event.ts };
+    views.items[item.item_id] = countOf(views.items, item.item_id) + 1;
+    if (item.item_category) views.category[item.item_category] = countOf(views.category, item.item_category) + 1;
+    const previous = views.recent.find((r) => r.item_id === item.item_id);
+    const recent: RecentItem = { ...previous, item_id: item.item_id, at: Math.max(previous?.at ?? event.ts, event.ts) };
     for (const key of ["item_name", "item_category", "url", "image_url"] as const) {
       if (item[key] !== undefined) recent[key] = item[key];
     }
@@ -63,6 +65,8 @@ export function applyActivity(state: ProfileState, event: TrackedEvent): void {
   if (event.type === "view_item") recordItemViews(state, event);
   if (event.type === "search" && event.search_term !== undefined) {
     state.searches.count += 1;
-    state.searches.recent = [{ term: event.search_term, at: event.ts }, ...state.searches.recent].slice(0, MAX_RECENT_SEARCHES);
+    state.searches.recent = [{ term: event.search_term, at: event.ts }, ...state.searches.recent]
+      .sort((a, b) => b.at - a.at)
+      .slice(0, MAX_RECENT_SEARCHES);
   }
 }

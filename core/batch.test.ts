@@ -110,6 +110,14 @@ describe("prototype-polluting keys", () => {
     expect(serverError(body)).toMatchObject({ code: "forbidden_key", field: "events[0].traits.__proto__" });
   });
 
+  it("custom properties nested too deep are refused before validation", () => {
+    let deep: unknown = "x";
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    const error = collectError(collectBody([{ type: "quiz_done", properties: { answer: deep } }]));
+    expect(error).toMatchObject({ status: 400, code: "too_deep" });
+    expect(error.field?.startsWith("events[0].properties.answer.d.d")).toBe(true);
+  });
+
   it("a refused forbidden key never pollutes Object.prototype", () => {
     collectError(JSON.parse(`{"site":"pk_test","anonymous_id":"a","events":[{"type":"page_view","__proto__":{"polluted":true}}]}`));
     expect(({} as Raw).polluted).toBeUndefined();

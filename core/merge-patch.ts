@@ -5,8 +5,10 @@ function isPlain(value: unknown): value is Plain {
 }
 
 /**
- * JSON Merge Patch (RFC 7396): objects merge key by key, `null` removes a key (or clears a
- * nullable setting), anything else replaces. Used by `PUT /v1/settings`.
+ * A merge patch in the manner of RFC 7396: objects merge key by key, anything else replaces.
+ * Unlike the RFC, `null` is kept as a value rather than removing the key: settings always have
+ * every key, so `null` clears a nullable setting and is refused by validation for a required one.
+ * Used by `PUT /v1/settings`.
  */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isPlain(patch)) return patch;

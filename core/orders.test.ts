@@ -81,6 +81,11 @@ describe("purchases", () => {
     expect(orders.recent[0]?.transaction_id).toBe(`T${MAX_RECENT_ORDERS + 4}`);
   });
 
+  it("item ids named like Object.prototype members are counted like any other", () => {
+    const { orders } = run([purchase("T1", 10, T0, [{ item_id: "toString", quantity: 2 }, { item_id: "constructor" }])]);
+    expect(orders.items).toEqual({ toString: 2, constructor: 1 });
+  });
+
   it("the orders given are not modified", () => {
     const first = run([purchase("T1", 10, T0, [{ item_id: "a" }])]);
     const copy = structuredClone(first.orders);
@@ -134,6 +139,12 @@ describe("refunds", () => {
     expect(orders.revenue).toBe(0);
     expect(orders.count).toBe(0);
     expect(outcomes[2]?.record?.refunded).toBe(100);
+  });
+
+  it("a full refund of the latest order moves last_at back to the latest remaining order", () => {
+    const { orders } = run([purchase("T1", 40, T0), purchase("T2", 60, T0 + 24 * HOUR), refund("T2", undefined, T0 + 25 * HOUR)]);
+    expect(orders.count).toBe(1);
+    expect(orders.last_at).toBe(T0);
   });
 
   it("a refund of an unknown order changes nothing", () => {

@@ -1,3 +1,4 @@
+import { countOf } from "./counts";
 import type { Item, OrdersState, TrackedEvent } from "./types";
 
 export const MAX_RECENT_ORDERS = 100;
@@ -26,7 +27,7 @@ const round = (value: number) => Math.round(value * 100) / 100;
 function addItemQuantities(items: Record<string, number>, bought: Item[], sign: 1 | -1): Record<string, number> {
   const next = { ...items };
   for (const item of bought) {
-    const quantity = (next[item.item_id] ?? 0) + sign * (item.quantity ?? 1);
+    const quantity = countOf(next, item.item_id) + sign * (item.quantity ?? 1);
     if (quantity > 0) next[item.item_id] = quantity;
     else delete next[item.item_id];
   }
@@ -68,14 +69,20 @@ function refund(orders: OrdersState, event: TrackedEvent, existing: OrderRecord 
   const amount = Math.min(event.value ?? left, left);
   if (left <= 0 || amount <= 0) return { orders, record: null, reason: "already_refunded" };
   const record = { ...existing, refunded: round(existing.refunded + amount) };
-  const fullyRefunded = record.refunded >= record.value;
+  const partial = { ...orders, revenue: round(orders.revenue - amount) };
+  if (record.refunded < record.value) return { orders: partial, record, reason: "refund_applied" };
+  // A fully refunded order no longer counts, nor do its dates (as far as the recent list knows them).
+  const recent = orders.recent.filter((o) => o.transaction_id !== existing.transaction_id);
+  const count = Math.max(0, orders.count - 1);
+  const times = recent.map((o) => o.at);
   return {
     orders: {
-      ...orders,
-      count: fullyRefunded ? Math.max(0, orders.count - 1) : orders.count,
-      revenue: round(orders.revenue - amount),
-      items: fullyRefunded ? addItemQuantities(orders.items, existing.items, -1) : orders.items,
-      recent: fullyRefunded ? orders.recent.filter((o) => o.transaction_id !== existing.transaction_id) : orders.recent,
+      ...partial,
+      count,
+      items: addItemQuantities(orders.items, existing.items, -1),
+      recent,
+      first_at: count === 0 ? null : existing.at === orders.first_at && times.length > 0 ? Math.min(...times) : orders.first_at,
+      last_at: count === 0 ? null : times.length > 0 ? Math.max(...times) : orders.last_at,
     },
     record,
     reason: "refund_applied",

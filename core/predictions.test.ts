@@ -78,4 +78,17 @@ describe("predictions", () => {
     expect(stale).toBeLessThan(fresh);
     expect(stale).toBeGreaterThanOrEqual(200);
   });
+
+  it("two orders minutes apart (one shopping trip) predict neither a next order minutes later nor an exploding lifetime value", () => {
+    const state = customer([2 / (24 * 60), 1 / (24 * 60)]);
+    const prediction = predict(state, NOW);
+    // One shopping occasion: no gap to learn from yet, as with a single order.
+    expect(prediction.next_order_at).toBeNull();
+    expect(prediction.clv).toBeLessThanOrEqual(200 + 100 * (365 / 30));
+  });
+
+  it("learns the gap between shopping occasions, not between the orders of one trip", () => {
+    const prediction = predict(customer([40, 40 - 1 / 24, 10]), NOW);
+    expect(prediction.next_order_at).toBe(new Date(NOW - 10 * DAY_MS + 30 * DAY_MS).toISOString());
+  });
 });

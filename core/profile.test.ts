@@ -230,6 +230,13 @@ describe("identifiers and traits", () => {
     expect(Object.keys(outcome.state.traits)).toHaveLength(MAX_TRAITS);
   });
 
+  it("traits named like Object.prototype members count against the bound like any other", () => {
+    const traits = Object.fromEntries(Array.from({ length: MAX_TRAITS }, (_, i) => [`t${i}`, i]));
+    const full = run([event("identify", T0, { traits })]).state;
+    const next = run([event("identify", T0 + 1, { traits: { toString: "x", valueOf: 1, hasOwnProperty: true } })], {}, full).state;
+    expect(Object.keys(next.traits)).toHaveLength(MAX_TRAITS);
+  });
+
   it("anonymous ids are bounded, keeping the latest devices", () => {
     let state = emptyProfile("p1", T0);
     for (let i = 0; i < MAX_ANONYMOUS_IDS + 5; i++) {

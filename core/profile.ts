@@ -43,6 +43,8 @@ export interface BatchContext {
   ledger: OrderLedger;
   /** A browser batch's consent state, applied before its events when it changes a choice. */
   batchConsent?: Partial<Record<ConsentPurpose, boolean>> | null;
+  /** Identifiers the whole batch names its person by (a browser batch's device id). */
+  batchIdentifiers?: Identifier[];
 }
 
 export type SkipReason = "duplicate" | "no_consent";
@@ -75,7 +77,7 @@ function applyTraits(state: ProfileState, event: TrackedEvent): Identifier[] {
       found.push({ kind: key, value });
     } else if (value === null) {
       delete state.traits[key];
-    } else if (key in state.traits || Object.keys(state.traits).length < MAX_TRAITS) {
+    } else if (Object.hasOwn(state.traits, key) || Object.keys(state.traits).length < MAX_TRAITS) {
       state.traits[key] = value as TraitValue;
     }
   }
@@ -138,7 +140,7 @@ export function applyBatch(current: ProfileState, incoming: readonly IncomingEve
   const orders = new Map<string, OrderRecord>();
   const firstTs = incoming.reduce((min, { event }) => Math.min(min, event.ts), ctx.now);
   const batchConsent = consentEventFor(ctx.batchConsent, state, firstTs);
-  const all: IncomingEvent[] = batchConsent ? [{ event: batchConsent, identifiers: incoming[0]?.identifiers ?? [] }, ...incoming] : [...incoming];
+  const all: IncomingEvent[] = batchConsent ? [{ event: batchConsent, identifiers: ctx.batchIdentifiers ?? [] }, ...incoming] : [...incoming];
 
   all.forEach(({ event, identifiers }, position) => {
     const index = batchConsent ? position - 1 : position;
@@ -147,7 +149,7 @@ export function applyBatch(current: ProfileState, incoming: readonly IncomingEve
       return;
     }
     if (!mayStore(state, event, ctx.consentMode)) {
-      outcome.skipped.push({ index, id: event.id, reason: "no_consent" });
+      if (index >= 0) outcome.skipped.push({ index, id: event.id, reason: "no_consent" });
       return;
     }
     if (event.type === "consent") state.consent_choices = applyConsentChoices(state.consent_choices, event);

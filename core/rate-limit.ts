@@ -15,11 +15,13 @@ export function fullBucket(policy: BucketPolicy, now: number): Bucket {
   return { tokens: policy.capacity, updated_at: now };
 }
 
-export function takeTokens(bucket: Bucket, cost: number, policy: BucketPolicy, now: number): TakeResult {
+/** A request costing more than the whole bucket is charged the whole bucket, so it can pass when it is full. */
+export function takeTokens(bucket: Bucket, requested: number, policy: BucketPolicy, now: number): TakeResult {
+  const cost = Math.min(requested, policy.capacity);
   const elapsed = Math.max(0, now - bucket.updated_at) / 1000;
   const tokens = Math.min(policy.capacity, bucket.tokens + elapsed * policy.refill_per_second);
   if (tokens >= cost) return { ok: true, bucket: { tokens: tokens - cost, updated_at: now } };
-  const missing = Math.min(cost, policy.capacity) - tokens;
+  const missing = cost - tokens;
   return {
     ok: false,
     bucket: { tokens, updated_at: now },

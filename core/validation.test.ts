@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { fail, findForbiddenKey, formatPath, fromZodError, joinPath } from "./validation";
+import { fail, findJsonHazard, formatPath, fromZodError, hazardFailure, joinPath, MAX_JSON_DEPTH } from "./validation";
 
 describe("field paths", () => {
   const formats: [PropertyKey[], string][] = [
@@ -61,6 +61,41 @@ describe("forbidden keys", () => {
     [`{"a":"constructor"}`, null],
   ];
   it.each(vectors)("%s → %j", (json, expected) => {
-    expect(findForbiddenKey(JSON.parse(json))).toBe(expected);
+    const hazard = findJsonHazard(JSON.parse(json));
+    expect(hazard).toEqual(expected === null ? null : { kind: "forbidden_key", path: expected });
+  });
+
+  it("the first forbidden key in document order is reported", () => {
+    expect(findJsonHazard(JSON.parse(`{"a":[{"constructor":1}],"b":{"__proto__":1}}`))).toEqual({ kind: "forbidden_key", path: "a[0].constructor" });
+  });
+
+  it("a forbidden key becomes a 400 forbidden_key failure naming its path", () => {
+    expect(hazardFailure(JSON.parse(`{"events":[{"page":{"__proto__":{}}}]}`))).toEqual({
+      ok: false,
+      error: { status: 400, code: "forbidden_key", message: "events[0].page.__proto__: this key is not allowed", field: "events[0].page.__proto__" },
+    });
+  });
+});
+
+describe("nesting depth", () => {
+  function nested(depth: number): unknown {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = i % 2 === 0 ? { a: value } : [value];
+    return value;
+  }
+
+  it(`nesting up to ${MAX_JSON_DEPTH} levels is fine`, () => {
+    expect(findJsonHazard(nested(MAX_JSON_DEPTH))).toBeNull();
+    expect(hazardFailure(nested(MAX_JSON_DEPTH))).toBeNull();
+  });
+
+  it("nesting deeper than the limit is refused with the path where it went too deep", () => {
+    const hazard = findJsonHazard(nested(MAX_JSON_DEPTH + 2));
+    expect(hazard?.kind).toBe("too_deep");
+    expect(hazardFailure(nested(MAX_JSON_DEPTH + 2))).toMatchObject({ ok: false, error: { status: 400, code: "too_deep" } });
+  });
+
+  it("a hostile body nested 100,000 levels deep is refused without exhausting the stack", () => {
+    expect(findJsonHazard(nested(100_000))?.kind).toBe("too_deep");
   });
 });

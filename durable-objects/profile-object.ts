@@ -26,6 +26,8 @@ export interface IngestRequest {
   source: "browser" | "server";
   events: IncomingEvent[];
   batchConsent: Partial<Record<ConsentPurpose, boolean>> | null;
+  /** Identifiers of the whole batch (a browser batch's device id). */
+  batchIdentifiers: Identifier[];
   receivedAt: number;
 }
 
@@ -76,6 +78,7 @@ export class ProfileObject extends DurableObject<Env> {
       seenIds: this.store.seenIds(ids),
       ledger: this.store.ledger(transactionIds),
       batchConsent: request.batchConsent,
+      batchIdentifiers: request.batchIdentifiers,
     });
     if (outcome.stored.length > 0) {
       this.store.writeBatch(outcome.state, outcome.stored, outcome.orders, request.receivedAt);

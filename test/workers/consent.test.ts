@@ -32,6 +32,16 @@ describe("a consent-required shop", () => {
     expect(body.consent).toMatchObject({ analytics: true, personalization: true });
   });
 
+  it("records a consent given in a batch without events, with the device's id", async () => {
+    const shop = await createShop({ consent_mode: "required" });
+    const anon = visitorId();
+    await collect(shop, { anonymous_id: anon, consent: { analytics: true }, events: [] });
+    const { status, body } = await getProfile(shop, `anonymous_id:${anon}`);
+    expect(status).toBe(200);
+    expect(body.identifiers.anonymous_ids).toEqual([anon]);
+    expect(body.consent.analytics).toBe(true);
+  });
+
   it("remembers a revocation and stores nothing after it", async () => {
     const shop = await createShop({ consent_mode: "required" });
     const anon = visitorId();

@@ -27,6 +27,7 @@ export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("
     source: "browser",
     events: events.map((event) => ({ event, identifiers: [device] })),
     batchConsent: consent,
+    batchIdentifiers: [device],
     receivedAt,
   });
   await claimIdentifiers(c.var.db, shop.id, result.profileId, indexableIdentifiers(result.addedIdentifiers));

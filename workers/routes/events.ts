@@ -36,6 +36,7 @@ export const serverEvents = new Hono<AppEnv>().post("/v1/events", secretKey, asy
       source: "server",
       events: events.map(({ event, identifiers }) => ({ event, identifiers })),
       batchConsent: null,
+      batchIdentifiers: [],
       receivedAt,
     });
     await claimIdentifiers(c.var.db, shop.id, profileId, indexableIdentifiers(result.addedIdentifiers));

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { isValidOriginPattern, originAllowed } from "./origins";
+
+/** [pattern, origin, allowed] */
+const VECTORS: [string, string, boolean][] = [
+  // exact origins
+  ["https://shop.example", "https://shop.example", true],
+  ["https://shop.example", "https://www.shop.example", false],
+  ["https://shop.example", "https://shop.example.evil.com", false],
+  ["https://shop.example", "https://evilshop.example", false],
+  ["https://shop.example", "http://shop.example", false],
+  ["https://shop.example", "https://shop.example:8443", false],
+  ["https://SHOP.Example", "https://shop.example", true],
+  ["https://shop.example:8443", "https://shop.example:8443", true],
+  ["https://shop.example:8443", "https://shop.example", false],
+  // any port
+  ["http://localhost:*", "http://localhost:3000", true],
+  ["http://localhost:*", "http://localhost:8787", true],
+  ["http://localhost:*", "http://localhost", true],
+  ["http://localhost:*", "https://localhost:3000", false],
+  ["http://localhost:*", "http://localhost.evil.com:3000", false],
+  ["http://localhost:*", "http://127.0.0.1:3000", false],
+  ["http://localhost", "http://localhost:3000", false],
+  ["http://[::1]:*", "http://[::1]:5173", true],
+  // any subdomain
+  ["https://*.shop.example", "https://www.shop.example", true],
+  ["https://*.shop.example", "https://eu.checkout.shop.example", true],
+  ["https://*.shop.example", "https://shop.example", false],
+  ["https://*.shop.example", "https://evil-shop.example", false],
+  ["https://*.shop.example", "https://wwwshop.example", false],
+  ["https://*.shop.example", "https://www.shop.example.evil.com", false],
+  ["https://*.shop.example", "http://www.shop.example", false],
+  ["https://*.shop.example", "https://www.shop.example:8443", false],
+  ["https://*.shop.example:*", "https://www.shop.example:8443", true],
+  // origins that are not origins
+  ["https://shop.example", "https://shop.example/", false],
+  ["https://shop.example", "https://shop.example/path", false],
+  ["https://shop.example", "null", false],
+  ["https://shop.example", "", false],
+  ["https://shop.example", "shop.example", false],
+  ["https://shop.example", "https://user@shop.example", false],
+  // patterns that are not patterns never match
+  ["*", "https://shop.example", false],
+  ["https://shop.example/", "https://shop.example", false],
+  ["shop.example", "https://shop.example", false],
+  ["https://*", "https://shop.example", false],
+  ["ftp://shop.example", "ftp://shop.example", false],
+];
+
+describe("allowed origins", () => {
+  it.each(VECTORS)("pattern %s, origin %j → %s", (pattern, origin, allowed) => {
+    expect(originAllowed(origin, [pattern])).toBe(allowed);
+  });
+
+  it("an origin is allowed when any pattern of the list matches", () => {
+    const patterns = ["https://shop.example", "https://*.shop.example", "http://localhost:*"];
+    expect(originAllowed("http://localhost:5173", patterns)).toBe(true);
+    expect(originAllowed("https://m.shop.example", patterns)).toBe(true);
+    expect(originAllowed("https://other.example", patterns)).toBe(false);
+  });
+
+  it("an empty list allows no origin", () => {
+    expect(originAllowed("https://shop.example", [])).toBe(false);
+  });
+});
+
+describe("origin pattern validity", () => {
+  const valid: [string][] = [["https://shop.example"], ["https://*.shop.example"], ["http://localhost:*"], ["http://localhost:8787"], ["http://[::1]:*"]];
+  it.each(valid)("%s is a valid pattern", (pattern) => {
+    expect(isValidOriginPattern(pattern)).toBe(true);
+  });
+
+  const invalid: [string][] = [["*"], ["https://shop.example/"], ["shop.example"], ["https://*"], ["ftp://shop.example"], ["https://shop.example:99999x"], ["https://sh op.example"]];
+  it.each(invalid)("%j is not a valid pattern", (pattern) => {
+    expect(isValidOriginPattern(pattern)).toBe(false);
+  });
+});
