@@ -5,7 +5,8 @@
 // BENCH_KEEP_STATE=1), applies migrations and the demo seed there, warms up, then runs each
 // scenario of SCENARIOS one after the other for a bounded time. The machine is shared with the
 // runtime under test, so what counts are the ratios against the /healthz baseline of the same
-// run, never absolute figures across runs.
+// run, never absolute figures across runs; the baseline runs first and again last, and a baseline
+// that moved by more than 25% in between is reported as a noisy run.
 //
 // Env: BENCH_SECONDS (default 10) per scenario, BENCH_CONNECTIONS (default 50),
 //      BENCH_WARMUP_SECONDS (default 2) per scenario, BENCH_ONLY=name,name (baseline always runs),
@@ -130,6 +131,23 @@ async function settle(baseUrl) {
   await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(30_000) }).then((response) => response.arrayBuffer());
 }
 
+/**
+ * Before a scenario is measured: one request per person of its pool (creates their objects on
+ * the first pass, wakes evicted ones later), then WARMUP_SECONDS of load.
+ */
+async function warmUp(scenario, baseUrl, run) {
+  process.stdout.write(`warm-up: ${scenario.route}`);
+  if (scenario.pool) {
+    const started = Date.now();
+    await load(scenario, baseUrl, run, { amount: scenario.pool });
+    const seconds = (Date.now() - started) / 1000;
+    run.firstTouches[scenario.name] ??= { requests: scenario.pool, seconds: Number(seconds.toFixed(2)), requests_per_second: Number((scenario.pool / seconds).toFixed(1)) };
+    process.stdout.write(` (${scenario.pool} people in ${seconds.toFixed(1)} s)`);
+  }
+  if (WARMUP_SECONDS > 0) await load(scenario, baseUrl, run, { seconds: WARMUP_SECONDS });
+  process.stdout.write("\n");
+}
+
 /** One request of each scenario before the load, so a broken route fails loudly instead of being measured. */
 async function smokeCheck(scenario, baseUrl, run) {
   const { method, path: urlPath, headers, body } = scenario.request(run.counters[scenario.name]++, run);
@@ -162,6 +180,7 @@ const fmt = (value, digits = 1) => (value === null || value === undefined || Num
 
 function printTable(rows) {
   const header = ["route", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "thr. ratio", "p99 ratio"];
+  // Ratios are against the baseline (mean of its first and last run).
   const lines = rows.map((row) => [
     row.route,
     fmt(row.requests_per_second, 0),
@@ -224,31 +243,32 @@ async function main() {
     console.log(`server:  wrangler dev --log-level warn on ${baseUrl}`);
 
     for (const scenario of scenarios) await smokeCheck(scenario, baseUrl, run);
-    process.stdout.write("warm-up:");
-    for (const scenario of scenarios) {
-      process.stdout.write(` ${scenario.name}`);
-      if (scenario.pool) {
-        const started = Date.now();
-        await load(scenario, baseUrl, run, { amount: scenario.pool });
-        const seconds = (Date.now() - started) / 1000;
-        run.firstTouches[scenario.name] = { requests: scenario.pool, seconds: Number(seconds.toFixed(2)), requests_per_second: Number((scenario.pool / seconds).toFixed(1)) };
-        process.stdout.write(` (${scenario.pool} first touches in ${seconds.toFixed(1)} s)`);
-      }
-      if (WARMUP_SECONDS > 0) await load(scenario, baseUrl, run, { seconds: WARMUP_SECONDS });
-    }
-    process.stdout.write("\n");
-
+    // The baseline runs first and again last: the machine is shared, and a baseline that moved
+    // between the two says the ratios of this run are unreliable. Ratios use the mean of both.
+    // Each scenario is warmed right before it is measured: idle Durable Objects are evicted
+    // after some seconds, so people warmed long before would be measured cold again.
+    const plan = [...scenarios, { ...baseline, route: `${baseline.route} (again)`, recheck: true }];
     const rows = [];
-    for (const scenario of scenarios) {
+    for (const scenario of plan) {
+      if (!scenario.recheck) await warmUp(scenario, baseUrl, run);
       process.stdout.write(`measure: ${scenario.route} … `);
-      const row = summarize(scenario, await load(scenario, baseUrl, run, { seconds: SECONDS }));
-      console.log(`${fmt(row.requests_per_second, 0)} req/s`);
+      const load_average_before = os.loadavg().map((value) => Number(value.toFixed(2)));
+      const row = { ...summarize(scenario, await load(scenario, baseUrl, run, { seconds: SECONDS })), load_average_before };
+      if (scenario.recheck) row.recheck = true;
+      console.log(`${fmt(row.requests_per_second, 0)} req/s, p99 ${fmt(row.latency_ms.p99, 0)} ms`);
       rows.push(row);
     }
-    const base = rows.find((row) => row.name === baseline.name);
+    const baseRows = rows.filter((row) => row.name === baseline.name);
+    const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const base = {
+      requests_per_second: mean(baseRows.map((row) => row.requests_per_second)),
+      p99: mean(baseRows.map((row) => row.latency_ms.p99)),
+    };
+    const [firstBase, lastBase] = baseRows;
+    const drift = firstBase.requests_per_second > 0 ? lastBase.requests_per_second / firstBase.requests_per_second - 1 : null;
     for (const row of rows) {
       row.throughput_ratio = base.requests_per_second > 0 ? row.requests_per_second / base.requests_per_second : null;
-      row.p99_ratio = base.latency_ms.p99 > 0 ? row.latency_ms.p99 / base.latency_ms.p99 : null;
+      row.p99_ratio = base.p99 > 0 ? row.latency_ms.p99 / base.p99 : null;
     }
 
     const targets = TARGETS.filter((target) => rows.some((row) => row.name === target.scenario)).map((target) => {
@@ -259,13 +279,17 @@ async function main() {
     console.log("");
     printTable(rows);
     console.log("");
+    console.log(`baseline: ${fmt(base.requests_per_second, 0)} req/s, p99 ${fmt(base.p99, 0)} ms (mean of first and last run; drift ${fmt(drift === null ? null : drift * 100, 0)}%)`);
+    const noisy = drift !== null && Math.abs(drift) > 0.25;
+    if (noisy) console.log("warning: the baseline moved by more than 25% during the run (a busy machine?); treat the ratios with care and run again");
+    console.log("");
     for (const target of targets) console.log(`${target.pass ? "PASS" : "MISS"}  ${target.label} (${fmt(target.actual, 2)}x)`);
 
     const report = {
       date: new Date().toISOString(),
       machine: info,
       config: { seconds: SECONDS, connections: CONNECTIONS, warmup_seconds: WARMUP_SECONDS, server: "wrangler dev --log-level warn", base_url: baseUrl, visitors: VISITORS, customers: CUSTOMERS },
-      baseline: baseline.name,
+      baseline: { name: baseline.name, requests_per_second: base.requests_per_second, p99_ms: base.p99, drift, noisy },
       warmup_first_touches: run.firstTouches,
       results: rows,
       targets,
