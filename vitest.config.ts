@@ -4,16 +4,27 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
-    plugins: [
-      cloudflareTest({
-        main: "./workers/index.ts",
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          // A small, slowly refilled per-person burst makes overload deterministic on a busy machine.
-          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test_admin_token", PROFILE_BATCH_BURST: "60", PROFILE_BATCH_RATE: "1" },
+    test: {
+      projects: [
+        {
+          // The pure core needs no runtime: plain Node, fast.
+          test: { name: "core", include: ["core/**/*.test.ts"], environment: "node" },
         },
-      }),
-    ],
-    test: { setupFiles: ["./test/apply-migrations.ts"] },
+        {
+          // Everything that crosses modules runs inside workerd with real D1 and the real migrations.
+          plugins: [
+            cloudflareTest({
+              main: "./workers/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                // A small, slowly refilled per-person burst makes overload deterministic on a busy machine.
+                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test_admin_token", PROFILE_BATCH_BURST: "60", PROFILE_BATCH_RATE: "1" },
+              },
+            }),
+          ],
+          test: { name: "workers", include: ["test/**/*.test.ts"], setupFiles: ["./test/apply-migrations.ts"] },
+        },
+      ],
+    },
   };
 });
