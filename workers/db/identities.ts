@@ -4,7 +4,7 @@ import { TtlCache } from "../ttl-cache";
 import type { Database } from "./client";
 import { identities } from "./schema";
 
-const profileIds = new TtlCache<string>(30_000);
+const profileIds = new TtlCache<string>(60_000);
 const cacheKey = (shopId: string, identifier: Identifier) => `${shopId}\u0000${identifier.kind}\u0000${identifier.value}`;
 /** D1 binds at most 100 parameters per query. */
 const LOOKUP_CHUNK = 90;
@@ -43,11 +43,16 @@ export function knownProfileId(found: Map<string, string>, shopId: string, ident
   return found.get(cacheKey(shopId, identifier));
 }
 
-/** Records identifiers a person gained. The first person to claim an identifier keeps it. */
+/**
+ * Records identifiers a person gained. The first person to claim an identifier keeps it; the
+ * claims that won are cached at once, so the next event naming them costs no query.
+ */
 export async function claimIdentifiers(db: Database, shopId: string, profileId: string, claimed: readonly Identifier[], now = Date.now()): Promise<void> {
   if (claimed.length === 0) return;
-  await db
+  const won = await db
     .insert(identities)
     .values(claimed.map((identifier) => ({ shopId, kind: identifier.kind, value: identifier.value, profileId, createdAt: now })))
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ kind: identities.kind, value: identities.value });
+  for (const identifier of won) profileIds.set(cacheKey(shopId, identifier), profileId);
 }
