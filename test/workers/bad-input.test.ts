@@ -41,6 +41,22 @@ const cases: Case[] = [
     "payload_too_large",
   ],
   [
+    "a browser body over 64 KB streamed without a declared length",
+    () => {
+      const chunk = new TextEncoder().encode(" ".repeat(16 * 1024));
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 6) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      return SELF.fetch(`${BASE}/v1/collect`, { method: "POST", headers: { origin: SHOP_ORIGIN }, body });
+    },
+    413,
+    "payload_too_large",
+  ],
+  [
     "101 events in a browser batch",
     () => collect(shop, { anonymous_id: anon, events: Array.from({ length: 101 }, () => pageView()) }),
     413,
