@@ -23,13 +23,13 @@ function toShop(row: ShopRow): Shop {
   return {
     id: row.id,
     settings: {
-      ...DEFAULT_SETTINGS,
-      ...stored,
-      channels: { ...DEFAULT_SETTINGS.channels, ...stored.channels },
       name: row.name,
       timezone: row.timezone,
       allowed_origins: row.allowedOrigins,
       consent_mode: row.consentMode,
+      smart_sending_hours: stored.smart_sending_hours ?? DEFAULT_SETTINGS.smart_sending_hours,
+      quiet_hours: stored.quiet_hours === undefined ? DEFAULT_SETTINGS.quiet_hours : stored.quiet_hours,
+      channels: { ...DEFAULT_SETTINGS.channels, ...stored.channels },
     },
   };
 }
