@@ -50,6 +50,7 @@ export async function ingestInto(stub: ProfileStub, request: IngestRequest): Pro
     result = await stub.ingest(request);
   } catch (error) {
     const flags = error as { overloaded?: boolean; retryable?: boolean };
+    console.warn("profile object call failed", { overloaded: flags.overloaded, retryable: flags.retryable, error: String(error) });
     if (flags.overloaded) throw new ApiError(429, "rate_limited", "This person receives too many events; retry later", undefined, { "Retry-After": "1" });
     if (flags.retryable) throw new ApiError(503, "unavailable", "The profile store is briefly unavailable; retry", undefined, { "Retry-After": "1" });
     throw error;
