@@ -102,6 +102,11 @@ function identifiersOf(parsed: ParsedEvent): Identifier[] {
   return found;
 }
 
+/** An identify binds a person to an email, customer id or phone (in its traits, or on a server event). */
+function identifiesSomeone(parsed: ParsedEvent): boolean {
+  return identifiersOf(parsed).some((identifier) => identifier.kind !== "anonymous_id");
+}
+
 function parseEvents(
   raws: unknown[],
   source: "browser" | "server",
@@ -115,6 +120,9 @@ function parseEvents(
     if (!parsed.ok) return parsed;
     const ts = resolveTimestamp(parseIsoMillis(parsed.value.ts), sentAt, receivedAt);
     if (!ts.ok) return fail("event_too_old", `events[${i}].ts ${ts.reason}`, `events[${i}].ts`);
+    if (parsed.value.type === "identify" && !identifiesSomeone(parsed.value)) {
+      return fail("no_identifier", `events[${i}].traits: an identify names an email, customer_id or phone`, `events[${i}].traits`);
+    }
     out.push({ parsed: parsed.value, event: toTrackedEvent(parsed.value, ts.ts) });
   }
   return { ok: true, value: out };

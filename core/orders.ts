@@ -97,3 +97,27 @@ export function applyOrderEvent(orders: OrdersState, event: TrackedEvent, ledger
 export function emptyOrders(): OrdersState {
   return { count: 0, revenue: 0, first_at: null, last_at: null, items: {}, recent: [] };
 }
+
+/**
+ * The orders summary recomputed from a complete ledger (after a merge, where both people's
+ * ledgers are united by `transaction_id`): fully refunded orders do not count.
+ */
+export function summarizeOrders(records: Iterable<OrderRecord>): OrdersState {
+  let summary = emptyOrders();
+  const live = [...records].filter((record) => record.refunded < record.value || record.value === 0).sort((a, b) => a.at - b.at);
+  for (const record of live) {
+    const outcome = purchase(summary, { id: null, type: "purchase", ts: record.at, transaction_id: record.transaction_id, value: record.value, items: record.items, ...(record.currency ? { currency: record.currency } : {}) }, undefined);
+    summary = { ...outcome.orders, revenue: round(outcome.orders.revenue - record.refunded) };
+  }
+  return summary;
+}
+
+/** Unites two ledgers; an order both people recorded (one purchase seen twice) is kept once, with the larger refund. */
+export function uniteLedgers(survivor: Iterable<OrderRecord>, absorbed: Iterable<OrderRecord>): OrderRecord[] {
+  const united = new Map<string, OrderRecord>();
+  for (const record of [...survivor, ...absorbed]) {
+    const existing = united.get(record.transaction_id);
+    if (!existing || record.refunded > existing.refunded) united.set(record.transaction_id, existing ? { ...existing, refunded: record.refunded } : record);
+  }
+  return [...united.values()];
+}

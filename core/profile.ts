@@ -55,6 +55,8 @@ export interface BatchOutcome {
   skipped: { index: number; id: string | null; reason: SkipReason }[];
   orders: OrderRecord[];
   addedIdentifiers: Identifier[];
+  /** Every email, customer id or phone the stored events name (new or not): what identity reconciles. */
+  namedIdentifiers: Identifier[];
 }
 
 function addIdentifier(state: ProfileState, identifier: Identifier): boolean {
@@ -136,7 +138,7 @@ export function applyBatch(current: ProfileState, incoming: readonly IncomingEve
   const state = structuredClone(current);
   const ledger: OrderLedger = new Map(ctx.ledger);
   const seen = new Set(ctx.seenIds);
-  const outcome: BatchOutcome = { state, stored: [], skipped: [], orders: [], addedIdentifiers: [] };
+  const outcome: BatchOutcome = { state, stored: [], skipped: [], orders: [], addedIdentifiers: [], namedIdentifiers: [] };
   const orders = new Map<string, OrderRecord>();
   const firstTs = incoming.reduce((min, { event }) => Math.min(min, event.ts), ctx.now);
   const batchConsent = consentEventFor(ctx.batchConsent, state, firstTs);
@@ -157,6 +159,8 @@ export function applyBatch(current: ProfileState, incoming: readonly IncomingEve
     const named = [...identifiers, ...applyStoredEvent(state, event, ledger, orders)];
     for (const identifier of named) {
       if (addIdentifier(state, identifier)) outcome.addedIdentifiers.push(identifier);
+      const known = outcome.namedIdentifiers.some((i) => i.kind === identifier.kind && i.value === identifier.value);
+      if (identifier.kind !== "anonymous_id" && !known) outcome.namedIdentifiers.push(identifier);
     }
     outcome.stored.push(event);
   });

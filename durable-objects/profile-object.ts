@@ -1,9 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import { emptyProfile, applyBatch, type IncomingEvent } from "../core/profile";
+import type { AuditEntry, MergeCause, Route } from "../core/identity";
+import { applyBatch, emptyProfile, type IncomingEvent } from "../core/profile";
 import { toApiProfile, type ApiProfile } from "../core/profile-view";
 import { fullBucket, takeTokens, type Bucket, type BucketPolicy } from "../core/rate-limit";
 import type { ConsentMode, ConsentPurpose, Identifier, ProfileState } from "../core/types";
-import { ProfileStorage } from "./profile-storage";
+import { absorbInto, type AbsorbRequest, type AbsorbResult, type HandOver } from "./merging";
+import { ProfileStorage, type ProfileDump } from "./profile-storage";
 
 /**
  * A person absorbs bursts (50 concurrent batches pass) but not a sustained flood. Batches are
@@ -17,7 +19,10 @@ export function ratePolicies(env: Pick<Env, "PROFILE_BATCH_BURST" | "PROFILE_BAT
     events: { capacity: burst * 50, refill_per_second: rate * 50 },
   };
 }
+
 const COMPACT_EVERY_MS = 24 * 60 * 60 * 1000;
+/** An interrupted hand-over is retried by the absorbed object's alarm this often. */
+export const HANDOVER_RETRY_MS = 30_000;
 
 export interface IngestRequest {
   shopId: string;
@@ -29,6 +34,21 @@ export interface IngestRequest {
   /** Identifiers of the whole batch (a browser batch's device id). */
   batchIdentifiers: Identifier[];
   receivedAt: number;
+  /** True when this object was reached as the home of the batch's identifier, not through a cache or the index. */
+  viaHome: boolean;
+}
+
+/** This person was merged into another: the caller goes there (one hop). */
+export interface Moved {
+  ok: false;
+  code: "moved";
+  to: string;
+}
+
+/** This person was erased, and the caller did not come through the identifier's home: go there. */
+export interface Erased {
+  ok: false;
+  code: "erased";
 }
 
 export type IngestResult =
@@ -38,14 +58,24 @@ export type IngestResult =
       stored: number;
       duplicates: number;
       withoutConsent: number;
-      addedIdentifiers: Identifier[];
+      namedIdentifiers: Identifier[];
     }
-  | { ok: false; code: "rate_limited"; retryAfterSeconds: number };
+  | { ok: false; code: "rate_limited"; retryAfterSeconds: number }
+  | Moved
+  | Erased;
 
-/** One person: their events, orders and live profile, in the object's own SQLite storage. */
+export interface PersonExport {
+  profile: ApiProfile | null;
+  dump: ProfileDump;
+}
+
+const moved = (to: string): Moved => ({ ok: false, code: "moved", to });
+
+/** One person: their events, orders, live profile and identity history, in the object's own SQLite storage. */
 export class ProfileObject extends DurableObject<Env> {
   private readonly store: ProfileStorage;
   private state: ProfileState | null;
+  private currentRoute: Route;
   private readonly policies: ReturnType<typeof ratePolicies>;
   private batches: Bucket;
   private events: Bucket;
@@ -56,6 +86,7 @@ export class ProfileObject extends DurableObject<Env> {
     this.store = new ProfileStorage(ctx.storage);
     this.store.migrate();
     this.state = this.store.loadState();
+    this.currentRoute = this.store.route();
     const now = Date.now();
     this.policies = ratePolicies(env);
     this.batches = fullBucket(this.policies.batches, now);
@@ -67,6 +98,12 @@ export class ProfileObject extends DurableObject<Env> {
   }
 
   async ingest(request: IngestRequest): Promise<IngestResult> {
+    if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
+    if (this.store.erasedAt() !== null) {
+      // A stale route (a cache, the index) must not revive an erased person; the home starts afresh.
+      if (!request.viaHome) return { ok: false, code: "erased" };
+      this.store.clearErased();
+    }
     const limited = this.takeRate(request.events.length, request.receivedAt);
     if (limited) return limited;
     const ids = request.events.flatMap(({ event }) => (event.id === null ? [] : [event.id]));
@@ -81,7 +118,7 @@ export class ProfileObject extends DurableObject<Env> {
       batchIdentifiers: request.batchIdentifiers,
     });
     if (outcome.stored.length > 0) {
-      this.store.writeBatch(outcome.state, outcome.stored, outcome.orders, request.receivedAt);
+      this.store.writeBatch(outcome.state, outcome.stored, outcome.orders, request.receivedAt, request.shopId);
       this.state = outcome.state;
       await this.scheduleCompaction();
     }
@@ -92,15 +129,104 @@ export class ProfileObject extends DurableObject<Env> {
       stored: outcome.stored.length,
       duplicates: count("duplicate"),
       withoutConsent: count("no_consent"),
-      addedIdentifiers: outcome.addedIdentifiers,
+      namedIdentifiers: outcome.namedIdentifiers,
     };
   }
 
-  async profile(consentMode: ConsentMode): Promise<ApiProfile | null> {
+  async profile(consentMode: ConsentMode): Promise<ApiProfile | Moved | null> {
+    if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
     return this.state ? toApiProfile(this.state, consentMode, Date.now()) : null;
   }
 
+  /** Everything held about the person (GDPR art. 15/20), absorbed people's data included. */
+  async exportData(consentMode: ConsentMode): Promise<PersonExport | Moved | null> {
+    if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
+    if (!this.state) return null;
+    return { profile: toApiProfile(this.state, consentMode, Date.now()), dump: this.store.dump(this.profileId) };
+  }
+
+  /** Merges another person into this one (this one survives). Idempotent; see merging.ts. */
+  async absorb(request: AbsorbRequest): Promise<AbsorbResult> {
+    if (this.currentRoute.status !== "active") return { status: "moved", to: this.currentRoute.into };
+    return absorbInto(
+      {
+        env: this.env,
+        profileId: this.profileId,
+        store: this.store,
+        state: () => this.state,
+        setState: (state) => {
+          this.state = state;
+        },
+      },
+      request,
+    );
+  }
+
+  /**
+   * First step of being absorbed: unless the two people conflict, this object stops taking events
+   * (they go to the survivor) and hands over its data. Its alarm retries the merge until the
+   * survivor confirms, so a crash in between loses nothing.
+   */
+  async beginHandOver(survivor: string, survivorCustomerId: string | null, cause: MergeCause, shopId: string): Promise<HandOver> {
+    const route = this.currentRoute;
+    if (route.status !== "active") {
+      return route.into === survivor && route.status === "merging" ? { status: "dump", dump: this.store.dump(this.profileId) } : { status: "moved", to: route.into };
+    }
+    const own = this.state?.identifiers.customer_id ?? null;
+    if (own !== null && survivorCustomerId !== null && own !== survivorCustomerId) {
+      this.store.appendAudit({ at: Date.now(), type: "conflict", survivor, absorbed: [this.profileId], ...cause, reason: "different_customer_ids" });
+      return { status: "conflict", reason: "different_customer_ids" };
+    }
+    this.setRoute({ status: "merging", into: survivor, since: Date.now(), shop_id: shopId, cause });
+    await this.ctx.storage.setAlarm(Date.now() + HANDOVER_RETRY_MS);
+    return { status: "dump", dump: this.store.dump(this.profileId) };
+  }
+
+  /** The survivor holds the data now: keep only the way to it. */
+  async completeHandOver(survivor: string): Promise<void> {
+    if (this.currentRoute.status === "active" || this.currentRoute.into !== survivor) return;
+    if (this.currentRoute.status === "merged") return;
+    const entry: AuditEntry = { at: Date.now(), type: "merged_into", survivor, absorbed: [this.profileId] };
+    const route: Route = { status: "merged", into: survivor };
+    this.store.forgetAllButRoute(route, entry);
+    this.currentRoute = route;
+    this.state = null;
+  }
+
+  /** The merge was refused after all (a conflict found late): this person goes on as before. */
+  async cancelHandOver(survivor: string, entry: AuditEntry): Promise<void> {
+    if (this.currentRoute.status !== "merging" || this.currentRoute.into !== survivor) return;
+    this.setRoute({ status: "active" });
+    this.store.appendAudit(entry);
+  }
+
+  /** A survivor was itself absorbed: point straight at the new survivor (no chains to walk). */
+  async repoint(survivor: string): Promise<void> {
+    if (this.currentRoute.status === "merged" && this.currentRoute.into !== survivor) this.setRoute({ status: "merged", into: survivor });
+  }
+
+  /** Erases the person held here (GDPR art. 17): the object is as new afterwards. */
+  async erase(): Promise<{ absorbed: string[]; identifiers: Identifier[] }> {
+    const absorbed = this.store.absorbed();
+    const ids = this.state?.identifiers;
+    const identifiers: Identifier[] = ids
+      ? [
+          ...ids.anonymous_ids.map((value) => ({ kind: "anonymous_id" as const, value })),
+          ...(["email", "customer_id", "phone"] as const).flatMap((kind) => (ids[kind] === undefined ? [] : [{ kind, value: ids[kind] as string }])),
+        ]
+      : [];
+    await this.store.wipe(Date.now());
+    this.state = null;
+    this.currentRoute = { status: "active" };
+    this.compactionScheduled = false;
+    return { absorbed, identifiers };
+  }
+
   override async alarm(): Promise<void> {
+    if (this.currentRoute.status === "merging") {
+      await this.retryHandOver(this.currentRoute);
+      return;
+    }
     this.compactionScheduled = false;
     this.compact(Date.now());
     if (this.state) await this.scheduleCompaction();
@@ -109,6 +235,20 @@ export class ProfileObject extends DurableObject<Env> {
   /** Summarizes old raw events and forgets old event ids; runs daily from the alarm. */
   compact(now: number): { summarized: number; forgottenIds: number } {
     return this.store.compact(now);
+  }
+
+  private async retryHandOver(route: Extract<Route, { status: "merging" }>): Promise<void> {
+    const survivor = this.env.PROFILES.get(this.env.PROFILES.idFromString(route.into));
+    try {
+      await survivor.absorb({ absorbedId: this.profileId, shopId: route.shop_id, cause: route.cause });
+    } finally {
+      if (this.currentRoute.status === "merging") await this.ctx.storage.setAlarm(Date.now() + HANDOVER_RETRY_MS);
+    }
+  }
+
+  private setRoute(route: Route): void {
+    this.store.setRoute(route);
+    this.currentRoute = route;
   }
 
   private takeRate(eventCount: number, now: number): IngestResult | null {

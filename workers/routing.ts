@@ -1,29 +1,40 @@
 import { IDENTIFIER_STRENGTH } from "../core/identifiers";
 import type { Identifier } from "../core/types";
-import type { IngestRequest, IngestResult } from "../durable-objects/profile-object";
+import type { IngestRequest, IngestResult, Moved, ProfileObject } from "../durable-objects/profile-object";
 import type { Database } from "./db/client";
 import { knownProfileId, lookupProfileIds } from "./db/identities";
+import type { Shop } from "./db/shops";
 import { ApiError } from "./errors";
+import { TtlCache } from "./ttl-cache";
 
-export type ProfileStub = DurableObjectStub<import("../durable-objects/profile-object").ProfileObject>;
+export type ProfileStub = DurableObjectStub<ProfileObject>;
+export type Profiles = DurableObjectNamespace<ProfileObject>;
+
+/**
+ * The namespace of a shop's people: in the EU jurisdiction when the shop's `data_region` is
+ * "eu" (objects are then created and kept in the EU only).
+ */
+export function profilesOf(env: Env, shop: Shop): Profiles {
+  return shop.settings.data_region === "eu" ? env.PROFILES.jurisdiction("eu") : env.PROFILES;
+}
 
 /**
  * The object that an identifier names before the identity index knows of it. Deterministic, so
  * a device's events reach its person without a database query on the hot path of collect.
  */
-export function homeObjectId(env: Env, shopId: string, identifier: Identifier): DurableObjectId {
-  return env.PROFILES.idFromName(`${shopId}:${identifier.kind}:${identifier.value}`);
+export function homeObjectId(profiles: Profiles, shopId: string, identifier: Identifier): string {
+  return profiles.idFromName(`${shopId}:${identifier.kind}:${identifier.value}`).toString();
 }
 
-export function stubFor(env: Env, profileId: string): ProfileStub {
-  return env.PROFILES.get(env.PROFILES.idFromString(profileId));
+export function stubFor(profiles: Profiles, profileId: string): ProfileStub {
+  return profiles.get(profiles.idFromString(profileId));
 }
 
 /**
  * The person a set of identifiers names: the first one the identity index knows (strongest
  * first), else the home object of the strongest identifier. Device ids always route by name.
  */
-export function pickProfileId(env: Env, shopId: string, identifiers: readonly Identifier[], known: Map<string, string>): string {
+export function pickProfileId(profiles: Profiles, shopId: string, identifiers: readonly Identifier[], known: Map<string, string>): string {
   const ranked = IDENTIFIER_STRENGTH.flatMap((kind) => identifiers.filter((identifier) => identifier.kind === kind));
   for (const identifier of ranked) {
     if (identifier.kind === "anonymous_id") continue;
@@ -32,22 +43,46 @@ export function pickProfileId(env: Env, shopId: string, identifiers: readonly Id
   }
   const strongest = ranked[0];
   if (!strongest) throw new ApiError(400, "no_identifier", "The request names no person");
-  return homeObjectId(env, shopId, strongest).toString();
+  return homeObjectId(profiles, shopId, strongest);
 }
 
-export async function resolveProfileId(env: Env, db: Database, shopId: string, identifiers: readonly Identifier[]): Promise<string> {
+export async function resolveProfileId(profiles: Profiles, db: Database, shopId: string, identifiers: readonly Identifier[]): Promise<string> {
   const indexed = identifiers.filter((identifier) => identifier.kind !== "anonymous_id");
-  return pickProfileId(env, shopId, identifiers, await lookupProfileIds(db, shopId, indexed));
+  return pickProfileId(profiles, shopId, identifiers, await lookupProfileIds(db, shopId, indexed));
+}
+
+export function isMoved(value: unknown): value is Moved {
+  return typeof value === "object" && value !== null && (value as { code?: unknown }).code === "moved";
+}
+
+/** Merged people are repointed straight at their survivor, so more hops than this mean a loop. */
+const MAX_HOPS = 4;
+
+/**
+ * Calls a person's object; when the person was merged, calls the survivor instead (one hop:
+ * absorbed objects point straight at their survivor). Resolves with the object that answered.
+ */
+export async function follow<T>(
+  profiles: Profiles,
+  profileId: string,
+  call: (stub: ProfileStub, hop: number) => Promise<T>,
+): Promise<{ profileId: string; value: Exclude<T, Moved> }> {
+  let current = profileId;
+  for (let hop = 0; hop <= MAX_HOPS; hop++) {
+    const value = await callObject(() => call(stubFor(profiles, current), hop));
+    if (!isMoved(value)) return { profileId: current, value: value as Exclude<T, Moved> };
+    current = value.to;
+  }
+  throw new ApiError(503, "unavailable", "The person is being merged; retry", undefined, { "Retry-After": "1" });
 }
 
 /**
- * Calls a person's object and maps its refusals and the platform's overload errors to 429/503,
- * so a client learns to retry instead of seeing a 500.
+ * Maps the platform's overload errors to 429/503, so a client learns to retry instead of
+ * seeing a 500.
  */
-export async function ingestInto(stub: ProfileStub, request: IngestRequest): Promise<Extract<IngestResult, { ok: true }>> {
-  let result: IngestResult;
+async function callObject<T>(call: () => Promise<T>): Promise<T> {
   try {
-    result = await stub.ingest(request);
+    return await call();
   } catch (error) {
     const flags = error as { overloaded?: boolean; retryable?: boolean };
     console.warn("profile object call failed", { overloaded: flags.overloaded, retryable: flags.retryable, error: String(error) });
@@ -55,17 +90,42 @@ export async function ingestInto(stub: ProfileStub, request: IngestRequest): Pro
     if (flags.retryable) throw new ApiError(503, "unavailable", "The profile store is briefly unavailable; retry", undefined, { "Retry-After": "1" });
     throw error;
   }
-  if (!result.ok) {
-    throw new ApiError(429, "rate_limited", "This person receives too many events; retry later", undefined, {
-      "Retry-After": String(result.retryAfterSeconds),
-    });
-  }
-  return result;
 }
 
-/** Identifiers to record in the index: one per kind (the latest), never device ids (they route by name). */
-export function indexableIdentifiers(added: readonly Identifier[]): Identifier[] {
-  const latest = new Map<string, Identifier>();
-  for (const identifier of added) if (identifier.kind !== "anonymous_id") latest.set(identifier.kind, identifier);
-  return [...latest.values()];
+export type Ingested = Extract<IngestResult, { ok: true }>;
+
+/**
+ * Sends a batch to a person (following a merge) and turns a refusal for rate into a 429. A
+ * stale route to an erased person is retried at the identifier's home, which starts afresh.
+ */
+export async function ingestInto(profiles: Profiles, profileId: string, request: IngestRequest, home: string = profileId): Promise<Ingested> {
+  const viaHome = profileId === home;
+  const { value } = await follow<IngestResult>(profiles, profileId, async (stub, hop) => (await stub.ingest({ ...request, viaHome: viaHome && hop === 0 })) as IngestResult);
+  if (value.ok) return value;
+  if (value.code === "erased") {
+    if (viaHome) throw new ApiError(503, "unavailable", "The person was just erased; retry", undefined, { "Retry-After": "1" });
+    return ingestInto(profiles, home, request, home);
+  }
+  throw new ApiError(429, "rate_limited", "This person receives too many events; retry later", undefined, {
+    "Retry-After": String(value.retryAfterSeconds),
+  });
+}
+
+/** Where each device's person lives when a merge moved it away from the device's home object. */
+const deviceSurvivors = new TtlCache<string>(60_000);
+
+/** The object to send a device's batch to: the survivor this isolate learned, else the home. */
+export function deviceRoute(profiles: Profiles, shopId: string, anonymousId: string): { start: string; home: string } {
+  const home = homeObjectId(profiles, shopId, { kind: "anonymous_id", value: anonymousId });
+  return { start: deviceSurvivors.get(`${shopId}:${anonymousId}`) ?? home, home };
+}
+
+export function rememberDevice(shopId: string, anonymousId: string, home: string, person: string): void {
+  const key = `${shopId}:${anonymousId}`;
+  if (person === home) deviceSurvivors.delete(key);
+  else deviceSurvivors.set(key, person);
+}
+
+export function forgetDevice(shopId: string, anonymousId: string): void {
+  deviceSurvivors.delete(`${shopId}:${anonymousId}`);
 }

@@ -2,6 +2,7 @@ import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import type { ProfileObject } from "../../durable-objects/profile-object";
 import { DEDUP_WINDOW_MS, RAW_EVENT_RETENTION_MS } from "../../durable-objects/profile-storage";
+import type { ApiProfile } from "../../core/profile-view";
 import type { TrackedEvent } from "../../core/types";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -24,7 +25,7 @@ describe("ProfileObject storage", () => {
       source: "server",
       events: [pageView("old-1", now - 80 * DAY), pageView("old-2", now - 80 * DAY), pageView("new-1", now - DAY)],
       batchConsent: null,
-      batchIdentifiers: [],
+      batchIdentifiers: [], viaHome: true,
       receivedAt: now,
     });
     const result = await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now + 11 * DAY));
@@ -36,7 +37,7 @@ describe("ProfileObject storage", () => {
       expect(raw).toBe(1);
       expect(summary).toEqual([{ type: "page_view", count: 2 }]);
     });
-    expect((await person.profile("implied"))?.counters.events).toBe(3);
+    expect(((await person.profile("implied")) as ApiProfile | null)?.counters.events).toBe(3);
     expect(RAW_EVENT_RETENTION_MS).toBe(90 * DAY);
     expect(DEDUP_WINDOW_MS).toBeGreaterThanOrEqual(7 * DAY);
   });
@@ -44,7 +45,7 @@ describe("ProfileObject storage", () => {
   it("still de-duplicates an event id within the de-duplication window after compaction", async () => {
     const person = stub(`dedup-${Date.now()}`);
     const now = Date.now();
-    const request = { shopId: "s", consentMode: "implied" as const, source: "server" as const, events: [pageView("once", now)], batchConsent: null, batchIdentifiers: [], receivedAt: now };
+    const request = { shopId: "s", consentMode: "implied" as const, source: "server" as const, events: [pageView("once", now)], batchConsent: null, batchIdentifiers: [], viaHome: true, receivedAt: now };
     await person.ingest(request);
     await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now + 6 * DAY));
     const retry = await person.ingest({ ...request, receivedAt: now + 6 * DAY });
@@ -54,7 +55,7 @@ describe("ProfileObject storage", () => {
   it("schedules its compaction with an alarm once it holds data", async () => {
     const person = stub(`alarm-${Date.now()}`);
     const now = Date.now();
-    await person.ingest({ shopId: "s", consentMode: "implied", source: "server", events: [pageView("a", now)], batchConsent: null, batchIdentifiers: [], receivedAt: now });
+    await person.ingest({ shopId: "s", consentMode: "implied", source: "server", events: [pageView("a", now)], batchConsent: null, batchIdentifiers: [], viaHome: true, receivedAt: now });
     expect(await runDurableObjectAlarm(person)).toBe(true);
   });
 });

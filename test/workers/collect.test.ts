@@ -1,5 +1,6 @@
 import { abortAllDurableObjects, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { ApiProfile } from "../../core/profile-view";
 import { BASE, collect, createShop, getProfile, serverEvents, SHOP_ORIGIN, visitorId } from "../helpers";
 
 const HOUR = 60 * 60 * 1000;
@@ -104,7 +105,7 @@ describe("POST /v1/collect", () => {
     await collect(shop, { anonymous_id: anon, events: [{ type: "add_to_cart", items: [{ item_id: "sku-9", price: 20, quantity: 2 }], currency: "EUR" }] });
     await abortAllDurableObjects();
     const id = env.PROFILES.idFromName(`${shop.shop_id}:anonymous_id:${anon}`);
-    const profile = await env.PROFILES.get(id).profile("implied");
+    const profile = (await env.PROFILES.get(id).profile("implied")) as ApiProfile | null;
     expect(profile?.cart.value).toBe(40);
     expect(profile?.cart.items).toEqual([{ item_id: "sku-9", price: 20, quantity: 2 }]);
   });

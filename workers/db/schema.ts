@@ -54,3 +54,17 @@ export const identities = sqliteTable(
 
 export type ShopRow = typeof shops.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/**
+ * Tombstones of erased people (GDPR art. 17): only salted hashes of their identifiers, so an
+ * erasure can be proven without keeping what was erased.
+ */
+export const erasures = sqliteTable(
+  "erasures",
+  {
+    shopId: text("shop_id").notNull(),
+    identifierHash: text("identifier_hash").notNull(),
+    erasedAt: integer("erased_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.identifierHash] })],
+);

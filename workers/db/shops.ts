@@ -4,7 +4,7 @@ import { randomToken, sha256Hex } from "../crypto";
 import { DEFAULT_SETTINGS, type ShopSettings } from "../schemas/settings";
 import { TtlCache } from "../ttl-cache";
 import type { Database } from "./client";
-import { apiKeys, shops, type ShopRow } from "./schema";
+import { apiKeys, identities, shops, type ShopRow } from "./schema";
 
 /** A shop as the routes use it: its settings, complete with defaults. */
 export interface Shop {
@@ -27,6 +27,7 @@ function toShop(row: ShopRow): Shop {
       timezone: row.timezone,
       allowed_origins: row.allowedOrigins,
       consent_mode: row.consentMode,
+      data_region: stored.data_region ?? DEFAULT_SETTINGS.data_region,
       smart_sending_hours: stored.smart_sending_hours ?? DEFAULT_SETTINGS.smart_sending_hours,
       quiet_hours: stored.quiet_hours === undefined ? DEFAULT_SETTINGS.quiet_hours : stored.quiet_hours,
       channels: { ...DEFAULT_SETTINGS.channels, ...stored.channels },
@@ -46,6 +47,7 @@ export interface NewShop {
   timezone?: string | undefined;
   allowed_origins?: string[] | undefined;
   consent_mode?: ConsentMode | undefined;
+  data_region?: "default" | "eu" | undefined;
 }
 
 export interface CreatedShop {
@@ -67,7 +69,7 @@ export async function createShop(db: Database, input: NewShop, now = Date.now())
       timezone: input.timezone ?? DEFAULT_SETTINGS.timezone,
       allowedOrigins: input.allowed_origins ?? [],
       consentMode: input.consent_mode ?? DEFAULT_SETTINGS.consent_mode,
-      settings: { channels, smart_sending_hours, quiet_hours },
+      settings: { channels, smart_sending_hours, quiet_hours, data_region: input.data_region ?? DEFAULT_SETTINGS.data_region },
       createdAt: now,
       updatedAt: now,
     }),
@@ -91,4 +93,10 @@ export async function saveSettings(db: Database, shopId: string, settings: ShopS
     .set({ name, timezone, allowedOrigins: allowed_origins, consentMode: consent_mode, settings: rest, updatedAt: now })
     .where(eq(shops.id, shopId));
   shopCache.delete(shopId);
+}
+
+/** Whether any person of the shop is known by an identifier (then its data region may not change). */
+export async function hasIdentifiedPeople(db: Database, shopId: string): Promise<boolean> {
+  const row = await db.query.identities.findFirst({ columns: { shopId: true }, where: eq(identities.shopId, shopId) });
+  return row !== undefined;
 }

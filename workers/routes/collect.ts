@@ -1,16 +1,17 @@
 import { Hono } from "hono";
 import { BROWSER_LIMITS, parseCollectBatch } from "../../core/batch";
 import { readJsonBody } from "../body";
-import { claimIdentifiers } from "../db/identities";
 import { ApiError } from "../errors";
+import { reconcileIdentity } from "../identity";
 import { browserCors } from "../middleware/cors";
 import { authorizeSite } from "../middleware/site-key";
-import { homeObjectId, indexableIdentifiers, ingestInto } from "../routing";
+import { deviceRoute, ingestInto, profilesOf, rememberDevice } from "../routing";
 import type { AppEnv } from "../types";
 
 /**
- * `POST /v1/collect`: a browser batch. The device's anonymous id names its object directly, so
- * the only database reads are the (cached) site key and shop.
+ * `POST /v1/collect`: a browser batch. The device's anonymous id names its object directly (or
+ * the survivor a merge moved it to, once this isolate learned it), so the only database reads
+ * are the cached site key and shop; an identify adds one query to claim its identifiers.
  */
 export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("/v1/collect", async (c) => {
   const receivedAt = Date.now();
@@ -20,19 +21,28 @@ export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("
   if (!batch.ok) throw ApiError.fromValidation(batch.error);
   const { anonymous_id, events, consent } = batch.value;
   const device = { kind: "anonymous_id" as const, value: anonymous_id };
-  const stub = c.env.PROFILES.get(homeObjectId(c.env, shop.id, device));
-  const result = await ingestInto(stub, {
-    shopId: shop.id,
-    consentMode: shop.settings.consent_mode,
-    source: "browser",
-    events: events.map((event) => ({ event, identifiers: [device] })),
-    batchConsent: consent,
-    batchIdentifiers: [device],
-    receivedAt,
-  });
-  await claimIdentifiers(c.var.db, shop.id, result.profileId, indexableIdentifiers(result.addedIdentifiers));
+  const profiles = profilesOf(c.env, shop);
+  const { start, home } = deviceRoute(profiles, shop.id, anonymous_id);
+  const result = await ingestInto(
+    profiles,
+    start,
+    {
+      shopId: shop.id,
+      consentMode: shop.settings.consent_mode,
+      source: "browser",
+      events: events.map((event) => ({ event, identifiers: [device] })),
+      batchConsent: consent,
+      batchIdentifiers: [device],
+      receivedAt,
+      viaHome: true,
+    },
+    home,
+  );
+  const identify = events.find((event) => event.type === "identify");
+  const person = await reconcileIdentity(profiles, c.var.db, shop.id, result.profileId, result.namedIdentifiers, identify?.id ?? null);
+  rememberDevice(shop.id, anonymous_id, home, person);
   return c.json({
-    profile_id: result.profileId,
+    profile_id: person,
     decisions: [],
     events: { stored: result.stored, duplicates: result.duplicates, without_consent: result.withoutConsent },
   });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { mergePatch } from "../../core/merge-patch";
 import { fromZodError } from "../../core/validation";
-import { saveSettings } from "../db/shops";
+import { hasIdentifiedPeople, saveSettings } from "../db/shops";
 import { ApiError } from "../errors";
 import { secretKey } from "../middleware/secret-key";
 import { settingsSchema } from "../schemas/settings";
@@ -23,6 +23,10 @@ export const settingsRoute = new Hono<AppEnv>()
     delete patch.shop_id;
     const merged = settingsSchema.safeParse(mergePatch(c.var.shop.settings, patch));
     if (!merged.success) throw ApiError.fromValidation(fromZodError(merged.error).error);
+    const regionChanges = merged.data.data_region !== c.var.shop.settings.data_region;
+    if (regionChanges && (await hasIdentifiedPeople(c.var.db, c.var.shop.id))) {
+      throw new ApiError(409, "data_region_locked", "The data region is chosen before the shop has people; it cannot move existing people", "data_region");
+    }
     await saveSettings(c.var.db, c.var.shop.id, merged.data);
     return c.json({ shop_id: c.var.shop.id, ...merged.data });
   });

@@ -15,6 +15,8 @@ export const allowedOriginsSchema = z
   .array(z.string().max(256).refine(isValidOriginPattern, "must be an origin such as https://shop.example, https://*.shop.example or http://localhost:*"))
   .max(50);
 export const consentModeSchema = z.enum(["required", "implied"]);
+/** Where the shop's people's objects live: "eu" keeps them in the EU jurisdiction. */
+export const dataRegionSchema = z.enum(["default", "eu"]);
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 const httpUrl = z
@@ -35,6 +37,7 @@ export const settingsSchema = z.strictObject({
   timezone: timezoneSchema,
   allowed_origins: allowedOriginsSchema,
   consent_mode: consentModeSchema,
+  data_region: dataRegionSchema,
   smart_sending_hours: z.number().min(0).max(168),
   quiet_hours: z.strictObject({ start: clock, end: clock }).nullable(),
   channels: z.strictObject({
@@ -49,6 +52,7 @@ export const DEFAULT_SETTINGS: Omit<ShopSettings, "name"> = {
   timezone: "UTC",
   allowed_origins: [],
   consent_mode: "required",
+  data_region: "default",
   smart_sending_hours: 16,
   quiet_hours: { start: "21:00", end: "08:00" },
   channels: { webhook: null, email: null, sms: null },
@@ -59,4 +63,5 @@ export const createShopSchema = z.strictObject({
   timezone: timezoneSchema.optional(),
   allowed_origins: allowedOriginsSchema.optional(),
   consent_mode: consentModeSchema.optional(),
+  data_region: dataRegionSchema.optional(),
 });

@@ -1,0 +1,91 @@
+import { MAX_RECENT_ITEMS, MAX_RECENT_SEARCHES, MAX_SESSION_STARTS } from "./activity";
+import { MAX_ANONYMOUS_IDS, MAX_TRAITS } from "./profile";
+import { summarizeOrders, type OrderRecord } from "./orders";
+import type { Choice, ProfileState } from "./types";
+
+/**
+ * The later explicit choice wins; on a tie the more restrictive one (false), so a merge never
+ * turns a refusal into consent.
+ */
+export function laterChoice(a: Choice | undefined, b: Choice | undefined): Choice | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  if (a.at !== b.at) return a.at > b.at ? a : b;
+  return a.value ? b : a;
+}
+
+function mergeChoices<K extends string>(a: Partial<Record<K, Choice>>, b: Partial<Record<K, Choice>>): Partial<Record<K, Choice>> {
+  const merged: Partial<Record<K, Choice>> = {};
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)]) as Set<K>) {
+    const choice = laterChoice(a[key], b[key]);
+    if (choice) merged[key] = choice;
+  }
+  return merged;
+}
+
+function sumCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const merged: Record<string, number> = { ...a };
+  for (const [key, count] of Object.entries(b)) merged[key] = (Object.hasOwn(merged, key) ? (merged[key] ?? 0) : 0) + count;
+  return merged;
+}
+
+const minOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+const maxOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+
+/**
+ * One person from two (SPEC §2, identity stitching). The survivor keeps its profile id and its
+ * identifiers, the absorbed person's fill the gaps; device ids, counts, views and searches are
+ * united; the most recent cart wins; consent and subscriptions take the latest explicit choice
+ * per purpose (ties: the more restrictive); orders are recomputed from the united ledger.
+ */
+export function mergeProfiles(survivor: ProfileState, absorbed: ProfileState, ledger: readonly OrderRecord[], now: number): ProfileState {
+  const traits = { ...survivor.traits };
+  for (const [key, value] of Object.entries(absorbed.traits)) {
+    if (!Object.hasOwn(traits, key) && Object.keys(traits).length < MAX_TRAITS) traits[key] = value;
+  }
+  const identifiers = {
+    ...absorbed.identifiers,
+    ...survivor.identifiers,
+    anonymous_ids: [...new Set([...survivor.identifiers.anonymous_ids, ...absorbed.identifiers.anonymous_ids])].slice(-MAX_ANONYMOUS_IDS),
+  };
+  const sessions = [survivor.session, absorbed.session].filter((s) => s !== null);
+  const latestSession = sessions.sort((a, b) => b.last_event_at - a.last_event_at)[0] ?? null;
+  const cart = (absorbed.cart.updated_at ?? -Infinity) > (survivor.cart.updated_at ?? -Infinity) ? absorbed.cart : survivor.cart;
+  const recentViews = [...survivor.views.recent, ...absorbed.views.recent].sort((a, b) => b.at - a.at);
+  return {
+    ...survivor,
+    identifiers,
+    traits,
+    consent_choices: mergeChoices(survivor.consent_choices, absorbed.consent_choices),
+    subscriptions: mergeChoices(survivor.subscriptions, absorbed.subscriptions),
+    counters: {
+      events: survivor.counters.events + absorbed.counters.events,
+      page_views: survivor.counters.page_views + absorbed.counters.page_views,
+      sessions: survivor.counters.sessions + absorbed.counters.sessions,
+    },
+    session: latestSession,
+    session_starts: [...survivor.session_starts, ...absorbed.session_starts].sort((a, b) => a - b).slice(-MAX_SESSION_STARTS),
+    views: {
+      items: sumCounts(survivor.views.items, absorbed.views.items),
+      category: sumCounts(survivor.views.category, absorbed.views.category),
+      recent: recentViews.filter((view, index) => recentViews.findIndex((v) => v.item_id === view.item_id) === index).slice(0, MAX_RECENT_ITEMS),
+    },
+    searches: {
+      count: survivor.searches.count + absorbed.searches.count,
+      recent: [...survivor.searches.recent, ...absorbed.searches.recent].sort((a, b) => b.at - a.at).slice(0, MAX_RECENT_SEARCHES),
+    },
+    cart,
+    orders: summarizeOrders(ledger),
+    first_seen_at: minOf(survivor.first_seen_at, absorbed.first_seen_at),
+    last_seen_at: maxOf(survivor.last_seen_at, absorbed.last_seen_at),
+    created_at: Math.min(survivor.created_at, absorbed.created_at),
+    updated_at: now,
+  };
+}
+
+/** Two people who each have a different customer id are never merged on a weaker identifier. */
+export function mergeConflict(survivor: Pick<ProfileState, "identifiers">, absorbed: Pick<ProfileState, "identifiers">): string | null {
+  const a = survivor.identifiers.customer_id;
+  const b = absorbed.identifiers.customer_id;
+  return a !== undefined && b !== undefined && a !== b ? "different_customer_ids" : null;
+}
