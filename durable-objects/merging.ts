@@ -5,6 +5,7 @@ import { emptyProfile } from "../core/profile";
 import type { ProfileState } from "../core/types";
 import { database } from "../workers/db/client";
 import { repointIdentities } from "../workers/db/identities";
+import type { ProfileObject } from "./profile-object";
 import type { ProfileDump, ProfileStorage } from "./profile-storage";
 
 export interface AbsorbRequest {
@@ -27,14 +28,16 @@ export type HandOver = { status: "dump"; dump: ProfileDump } | { status: "confli
 /** What the merge needs of the surviving object. */
 export interface SurvivorContext {
   env: Env;
+  /** The namespace this object lives in (its jurisdiction's): the people it merges live there too. */
+  profiles: DurableObjectNamespace<ProfileObject>;
   profileId: string;
   store: ProfileStorage;
   state(): ProfileState | null;
   setState(state: ProfileState): void;
 }
 
-function person(env: Env, profileId: string) {
-  return env.PROFILES.get(env.PROFILES.idFromString(profileId));
+function person(profiles: DurableObjectNamespace<ProfileObject>, profileId: string) {
+  return profiles.get(profiles.idFromString(profileId));
 }
 
 /**
@@ -48,9 +51,9 @@ function person(env: Env, profileId: string) {
  * Repeating any step changes nothing, so a retry after a crash at any point converges.
  */
 export async function absorbInto(survivor: SurvivorContext, request: AbsorbRequest): Promise<AbsorbResult> {
-  const { env, profileId, store } = survivor;
+  const { env, profiles, profileId, store } = survivor;
   if (request.absorbedId === profileId) return { status: "already" };
-  const absorbed = person(env, request.absorbedId);
+  const absorbed = person(profiles, request.absorbedId);
   if (store.absorbed().includes(request.absorbedId)) {
     await absorbed.completeHandOver(profileId);
     return { status: "already" };
@@ -81,7 +84,7 @@ export async function absorbInto(survivor: SurvivorContext, request: AbsorbReque
   survivor.setState(merged);
 
   await absorbed.completeHandOver(profileId);
-  for (const earlier of dump.absorbed) await person(env, earlier).repoint(profileId);
+  for (const earlier of dump.absorbed) await person(profiles, earlier).repoint(profileId);
   await repointIdentities(database(env.DB), request.shopId, profileId, absorbedIds);
   return { status: "merged", absorbed: absorbedIds };
 }

@@ -151,6 +151,7 @@ export class ProfileObject extends DurableObject<Env> {
     return absorbInto(
       {
         env: this.env,
+        profiles: this.profilesHere(),
         profileId: this.profileId,
         store: this.store,
         state: () => this.state,
@@ -238,12 +239,19 @@ export class ProfileObject extends DurableObject<Env> {
   }
 
   private async retryHandOver(route: Extract<Route, { status: "merging" }>): Promise<void> {
-    const survivor = this.env.PROFILES.get(this.env.PROFILES.idFromString(route.into));
+    const profiles = this.profilesHere();
+    const survivor = profiles.get(profiles.idFromString(route.into));
     try {
       await survivor.absorb({ absorbedId: this.profileId, shopId: route.shop_id, cause: route.cause });
     } finally {
       if (this.currentRoute.status === "merging") await this.ctx.storage.setAlarm(Date.now() + HANDOVER_RETRY_MS);
     }
+  }
+
+  /** The namespace of this object's jurisdiction, where the people it merges with live. */
+  private profilesHere(): DurableObjectNamespace<ProfileObject> {
+    const jurisdiction = this.ctx.id.jurisdiction as DurableObjectJurisdiction | undefined;
+    return jurisdiction ? this.env.PROFILES.jurisdiction(jurisdiction) : this.env.PROFILES;
   }
 
   private setRoute(route: Route): void {

@@ -9,7 +9,9 @@ export interface TestShop {
   secret_key: string;
 }
 
-export async function createShop(options: { consent_mode?: "required" | "implied"; allowed_origins?: string[]; name?: string } = {}): Promise<TestShop> {
+export async function createShop(
+  options: { consent_mode?: "required" | "implied"; allowed_origins?: string[]; name?: string; data_region?: "default" | "eu" } = {},
+): Promise<TestShop> {
   const response = await SELF.fetch(`${BASE}/v1/shops`, {
     method: "POST",
     headers: { authorization: "Bearer test_admin_token", "content-type": "application/json" },
@@ -17,6 +19,7 @@ export async function createShop(options: { consent_mode?: "required" | "implied
       name: options.name ?? "Test shop",
       allowed_origins: options.allowed_origins ?? [SHOP_ORIGIN],
       consent_mode: options.consent_mode ?? "implied",
+      ...(options.data_region ? { data_region: options.data_region } : {}),
     }),
   });
   if (response.status !== 201) throw new Error(`shop creation failed: ${response.status} ${await response.text()}`);

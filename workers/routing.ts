@@ -12,10 +12,12 @@ export type Profiles = DurableObjectNamespace<ProfileObject>;
 
 /**
  * The namespace of a shop's people: in the EU jurisdiction when the shop's `data_region` is
- * "eu" (objects are then created and kept in the EU only).
+ * "eu" (objects are then created and kept in the EU only). `JURISDICTIONS = "off"` is for the
+ * local runtime, which does not implement jurisdictions.
  */
-export function profilesOf(env: Env, shop: Shop): Profiles {
-  return shop.settings.data_region === "eu" ? env.PROFILES.jurisdiction("eu") : env.PROFILES;
+export function profilesOf(env: Pick<Env, "PROFILES"> & { JURISDICTIONS: string }, shop: Shop): Profiles {
+  const eu = shop.settings.data_region === "eu" && env.JURISDICTIONS !== "off";
+  return eu ? env.PROFILES.jurisdiction("eu") : env.PROFILES;
 }
 
 /**
