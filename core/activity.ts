@@ -28,7 +28,7 @@ export function trackSession(state: ProfileState, ts: number): void {
 }
 
 /** Keeps the `limit` largest counts of a map, so a long browsing history stays bounded. */
-function boundCounts(counts: Record<string, number>, limit: number, keep: ReadonlySet<string>): Record<string, number> {
+export function boundCounts(counts: Record<string, number>, limit: number, keep: ReadonlySet<string>): Record<string, number> {
   const keys = Object.keys(counts);
   if (keys.length <= limit) return counts;
   const ranked = keys.sort((a, b) => Number(keep.has(b)) - Number(keep.has(a)) || countOf(counts, b) - countOf(counts, a));

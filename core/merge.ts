@@ -1,4 +1,4 @@
-import { MAX_RECENT_ITEMS, MAX_RECENT_SEARCHES, MAX_SESSION_STARTS } from "./activity";
+import { boundCounts, MAX_RECENT_ITEMS, MAX_RECENT_SEARCHES, MAX_SESSION_STARTS, MAX_VIEWED_CATEGORIES, MAX_VIEWED_ITEMS } from "./activity";
 import { MAX_ANONYMOUS_IDS, MAX_TRAITS } from "./profile";
 import { summarizeOrders, type OrderRecord } from "./orders";
 import type { Choice, ProfileState } from "./types";
@@ -51,7 +51,8 @@ export function mergeProfiles(survivor: ProfileState, absorbed: ProfileState, le
   const sessions = [survivor.session, absorbed.session].filter((s) => s !== null);
   const latestSession = sessions.sort((a, b) => b.last_event_at - a.last_event_at)[0] ?? null;
   const cart = (absorbed.cart.updated_at ?? -Infinity) > (survivor.cart.updated_at ?? -Infinity) ? absorbed.cart : survivor.cart;
-  const recentViews = [...survivor.views.recent, ...absorbed.views.recent].sort((a, b) => b.at - a.at);
+  const allRecentViews = [...survivor.views.recent, ...absorbed.views.recent].sort((a, b) => b.at - a.at);
+  const recentViews = allRecentViews.filter((view, index) => allRecentViews.findIndex((v) => v.item_id === view.item_id) === index).slice(0, MAX_RECENT_ITEMS);
   return {
     ...survivor,
     identifiers,
@@ -66,9 +67,9 @@ export function mergeProfiles(survivor: ProfileState, absorbed: ProfileState, le
     session: latestSession,
     session_starts: [...survivor.session_starts, ...absorbed.session_starts].sort((a, b) => a - b).slice(-MAX_SESSION_STARTS),
     views: {
-      items: sumCounts(survivor.views.items, absorbed.views.items),
-      category: sumCounts(survivor.views.category, absorbed.views.category),
-      recent: recentViews.filter((view, index) => recentViews.findIndex((v) => v.item_id === view.item_id) === index).slice(0, MAX_RECENT_ITEMS),
+      items: boundCounts(sumCounts(survivor.views.items, absorbed.views.items), MAX_VIEWED_ITEMS, new Set(recentViews.map((view) => view.item_id))),
+      category: boundCounts(sumCounts(survivor.views.category, absorbed.views.category), MAX_VIEWED_CATEGORIES, new Set()),
+      recent: recentViews,
     },
     searches: {
       count: survivor.searches.count + absorbed.searches.count,

@@ -261,3 +261,84 @@ describe("identifiers and traits", () => {
     expect(outcome.state.orders.items).toEqual({ a: 1 });
   });
 });
+
+describe("named identifiers", () => {
+  const EMAIL: Identifier = { kind: "email", value: "ann@example.com" };
+  const CUSTOMER: Identifier = { kind: "customer_id", value: "42" };
+  const PHONE: Identifier = { kind: "phone", value: "+14155552671" };
+
+  it("an identify names its email, customer id and phone, but not the device", () => {
+    const outcome = run([event("identify", T0, { traits: { email: EMAIL.value, customer_id: CUSTOMER.value, phone: PHONE.value, first_name: "Ann" } })]);
+    expect(outcome.namedIdentifiers).toEqual([EMAIL, CUSTOMER, PHONE]);
+  });
+
+  it("identifiers the person already had are named again, though not reported as added", () => {
+    const first = run([event("identify", T0, { traits: { email: EMAIL.value, customer_id: CUSTOMER.value } })]);
+    const again = run([event("identify", T0 + 1, { traits: { email: EMAIL.value, customer_id: CUSTOMER.value } })], {}, first.state);
+    expect(again.addedIdentifiers).toEqual([]);
+    expect(again.namedIdentifiers).toEqual([EMAIL, CUSTOMER]);
+  });
+
+  it("anonymous ids are never named, even when they are new", () => {
+    const device: Identifier = { kind: "anonymous_id", value: "device-2" };
+    const outcome = applyBatch(emptyProfile("p1", T0), [{ event: event("page_view", T0), identifiers: [DEVICE] }], context({ batchConsent: { analytics: true }, batchIdentifiers: [device] }));
+    expect(outcome.addedIdentifiers).toEqual([device, DEVICE]);
+    expect(outcome.namedIdentifiers).toEqual([]);
+  });
+
+  it("an event's own identifiers other than the device are named", () => {
+    const outcome = applyBatch(emptyProfile("p1", T0), [{ event: event("purchase", T0, { transaction_id: "T1", value: 10 }), identifiers: [DEVICE, CUSTOMER, EMAIL] }], context());
+    expect(outcome.namedIdentifiers).toEqual([CUSTOMER, EMAIL]);
+  });
+
+  it("an identifier named several times in a batch is named once", () => {
+    const outcome = applyBatch(
+      emptyProfile("p1", T0),
+      [
+        { event: event("identify", T0, { traits: { email: EMAIL.value } }), identifiers: [DEVICE, EMAIL] },
+        { event: event("identify", T0 + 1, { traits: { email: EMAIL.value, phone: PHONE.value } }), identifiers: [DEVICE] },
+        { event: event("identify", T0 + 2, { traits: { phone: PHONE.value } }), identifiers: [DEVICE] },
+      ],
+      context(),
+    );
+    expect(outcome.namedIdentifiers).toEqual([EMAIL, PHONE]);
+  });
+
+  it("an email changed within a batch names both emails, in order", () => {
+    const other: Identifier = { kind: "email", value: "ann.new@example.com" };
+    const outcome = run([event("identify", T0, { traits: { email: EMAIL.value } }), event("identify", T0 + 1, { traits: { email: other.value } })]);
+    expect(outcome.namedIdentifiers).toEqual([EMAIL, other]);
+    expect(outcome.state.identifiers.email).toBe(other.value);
+  });
+
+  it.each<{ name: string; events: TrackedEvent[]; overrides: Partial<BatchContext>; reasons: string[] }>([
+    {
+      name: "an identify already seen by the person names nothing",
+      events: [event("identify", T0, { id: "i1", traits: { email: EMAIL.value } })],
+      overrides: { seenIds: new Set(["i1"]) },
+      reasons: ["duplicate"],
+    },
+    {
+      name: "an identify skipped for lack of consent names nothing",
+      events: [event("identify", T0, { traits: { email: EMAIL.value, customer_id: CUSTOMER.value } })],
+      overrides: { consentMode: "required" },
+      reasons: ["no_consent"],
+    },
+    {
+      name: "an identify after an analytics revocation names nothing",
+      events: [event("consent", T0, { consent: { analytics: false } }), event("identify", T0 + 1, { traits: { phone: PHONE.value } })],
+      overrides: {},
+      reasons: ["no_consent"],
+    },
+  ])("$name", ({ events, overrides, reasons }) => {
+    const outcome = run(events, overrides);
+    expect(outcome.skipped.map((s) => s.reason)).toEqual(reasons);
+    expect(outcome.namedIdentifiers).toEqual([]);
+  });
+
+  it("an identify repeated within a batch names only what its first copy named", () => {
+    const outcome = run([event("identify", T0, { id: "i1", traits: { email: EMAIL.value } }), event("identify", T0 + 1, { id: "i1", traits: { email: "ann.new@example.com" } })]);
+    expect(outcome.skipped).toEqual([{ index: 1, id: "i1", reason: "duplicate" }]);
+    expect(outcome.namedIdentifiers).toEqual([EMAIL]);
+  });
+});

@@ -1,4 +1,4 @@
-import type { AuditEntry, MergeCause } from "../core/identity";
+import type { AuditEntry, MergeCause, Route } from "../core/identity";
 import { mergeConflict, mergeProfiles } from "../core/merge";
 import { uniteLedgers } from "../core/orders";
 import { emptyProfile } from "../core/profile";
@@ -34,6 +34,8 @@ export interface SurvivorContext {
   store: ProfileStorage;
   state(): ProfileState | null;
   setState(state: ProfileState): void;
+  /** Where the survivor itself stands now (it may have been asked to hand over meanwhile). */
+  route(): Route;
 }
 
 function person(profiles: DurableObjectNamespace<ProfileObject>, profileId: string) {
@@ -67,6 +69,13 @@ export async function absorbInto(survivor: SurvivorContext, request: AbsorbReque
     return { status: "conflict", reason: handOver.reason };
   }
 
+  // While this object waited, it may itself have begun handing over (two people absorbing each
+  // other at once): then it is no survivor; the other side stays whole and the caller follows.
+  const route = survivor.route();
+  if (route.status !== "active") {
+    await absorbed.cancelHandOver(profileId, null);
+    return { status: "moved", to: route.into };
+  }
   const { dump } = handOver;
   const current = survivor.state() ?? emptyProfile(profileId, now);
   const incoming = dump.state ?? emptyProfile(dump.profileId, now);

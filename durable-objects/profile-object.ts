@@ -76,6 +76,8 @@ export class ProfileObject extends DurableObject<Env> {
   private readonly store: ProfileStorage;
   private state: ProfileState | null;
   private currentRoute: Route;
+  /** Erased here, and not yet started afresh (kept in memory: checked on every batch). */
+  private erased: boolean;
   private readonly policies: ReturnType<typeof ratePolicies>;
   private batches: Bucket;
   private events: Bucket;
@@ -87,6 +89,7 @@ export class ProfileObject extends DurableObject<Env> {
     this.store.migrate();
     this.state = this.store.loadState();
     this.currentRoute = this.store.route();
+    this.erased = this.store.erasedAt() !== null;
     const now = Date.now();
     this.policies = ratePolicies(env);
     this.batches = fullBucket(this.policies.batches, now);
@@ -99,10 +102,11 @@ export class ProfileObject extends DurableObject<Env> {
 
   async ingest(request: IngestRequest): Promise<IngestResult> {
     if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
-    if (this.store.erasedAt() !== null) {
+    if (this.erased) {
       // A stale route (a cache, the index) must not revive an erased person; the home starts afresh.
       if (!request.viaHome) return { ok: false, code: "erased" };
       this.store.clearErased();
+      this.erased = false;
     }
     const limited = this.takeRate(request.events.length, request.receivedAt);
     if (limited) return limited;
@@ -158,6 +162,7 @@ export class ProfileObject extends DurableObject<Env> {
         setState: (state) => {
           this.state = state;
         },
+        route: () => this.currentRoute,
       },
       request,
     );
@@ -194,11 +199,11 @@ export class ProfileObject extends DurableObject<Env> {
     this.state = null;
   }
 
-  /** The merge was refused after all (a conflict found late): this person goes on as before. */
-  async cancelHandOver(survivor: string, entry: AuditEntry): Promise<void> {
+  /** The merge did not happen after all (a conflict found late, or the survivor moved): go on as before. */
+  async cancelHandOver(survivor: string, entry: AuditEntry | null): Promise<void> {
     if (this.currentRoute.status !== "merging" || this.currentRoute.into !== survivor) return;
     this.setRoute({ status: "active" });
-    this.store.appendAudit(entry);
+    if (entry) this.store.appendAudit(entry);
   }
 
   /** A survivor was itself absorbed: point straight at the new survivor (no chains to walk). */
@@ -217,6 +222,7 @@ export class ProfileObject extends DurableObject<Env> {
         ]
       : [];
     await this.store.wipe(Date.now());
+    this.erased = true;
     this.state = null;
     this.currentRoute = { status: "active" };
     this.compactionScheduled = false;

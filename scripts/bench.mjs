@@ -41,6 +41,8 @@ const SITE_KEY = "pk_demo";
 const SECRET_KEY = "sk_demo";
 const VISITORS = 1000;
 const CUSTOMERS = 1000;
+/** Visitors of `collect` merged, for `collect-merged`, into a person first seen on another device. */
+const MERGED_PAIRS = VISITORS;
 
 const json = (value) => JSON.stringify(value);
 
@@ -83,13 +85,72 @@ const SCENARIOS = [
       }),
     }),
   },
+  {
+    name: "collect-merged",
+    route: "POST /v1/collect (merged device)",
+    pool: MERGED_PAIRS,
+    prepare: mergePairs,
+    // The same batch from the same visitors as `collect`, after each visitor's person was merged
+    // into a person first seen on another device (so the device's home object only redirects).
+    request: (n, run) => ({
+      method: "POST",
+      path: "/v1/collect",
+      headers: { origin: ORIGIN, "content-type": "application/json" },
+      body: json({
+        site: SITE_KEY,
+        anonymous_id: `bench-v${n % MERGED_PAIRS}`,
+        sent_at: new Date().toISOString(),
+        events: [{ id: `${run.id}-m${n}`, type: "page_view", page: { url: `${ORIGIN}/p/${n % 50}`, title: "Bench page" } }],
+      }),
+    }),
+  },
+  {
+    name: "identify-merge",
+    route: "POST /v1/collect (identify → merge)",
+    // Latency of a merge: a new device identifies with the email of a known person, fewer
+    // connections so that the figure is the merge's, not the queue's.
+    connections: 10,
+    request: (n, run) => ({
+      method: "POST",
+      path: "/v1/collect",
+      headers: { origin: ORIGIN, "content-type": "application/json" },
+      body: json({
+        site: SITE_KEY,
+        anonymous_id: `bench-new-${run.id}-${n}`,
+        events: [{ id: `${run.id}-i${n}`, type: "identify", traits: { email: `merge${n % MERGED_PAIRS}@bench.example` } }],
+      }),
+    }),
+  },
 ];
 
 /** Targets over the results: `metric` of `scenario` compared with `value`. */
 const TARGETS = [
   { scenario: "collect", metric: "throughput_ratio", op: ">=", value: 0.5, label: "collect >= 0.5x healthz throughput" },
   { scenario: "collect", metric: "p99_ratio", op: "<=", value: 3, label: "collect p99 <= 3x healthz p99" },
+  { scenario: "collect-merged", metric: "vs_unmerged", op: ">=", value: 0.9, label: "merged-device collect ratio >= 0.9x the unmerged one" },
 ];
+
+/** Merges each visitor of `collect` into a person who identified first on another device. */
+async function mergePairs(baseUrl) {
+  const identify = (device, i) =>
+    fetch(`${baseUrl}/v1/collect`, {
+      method: "POST",
+      headers: { origin: ORIGIN, "content-type": "application/json" },
+      body: json({ site: SITE_KEY, anonymous_id: device, events: [{ type: "identify", traits: { email: `merge${i}@bench.example` } }] }),
+    }).then(async (response) => {
+      if (!response.ok) throw new Error(`identify for ${device} answered ${response.status}: ${await response.text()}`);
+      return response.json();
+    });
+  const started = Date.now();
+  for (let start = 0; start < MERGED_PAIRS; start += 25) {
+    const batch = Array.from({ length: Math.min(25, MERGED_PAIRS - start) }, (_, k) => start + k);
+    await Promise.all(batch.map((i) => identify(`bench-partner${i}`, i)));
+    const merged = await Promise.all(batch.map((i) => identify(`bench-v${i}`, i)));
+    const first = await identify(`bench-partner${batch[0]}`, batch[0]);
+    if (merged[0].profile_id !== first.profile_id) throw new Error("the second device was not merged into the first");
+  }
+  process.stdout.write(`prepare: ${MERGED_PAIRS} visitors merged into people of other devices in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
 
 function positive(name, fallback, { allowZero = false } = {}) {
   const raw = process.env[name];
@@ -116,7 +177,7 @@ async function load(scenario, baseUrl, run, { seconds, amount }) {
   const first = scenario.request(run.counters[scenario.name]++, run);
   const result = await autocannon({
     url: baseUrl,
-    connections: amount ? Math.min(CONNECTIONS, amount) : CONNECTIONS,
+    connections: Math.min(scenario.connections ?? CONNECTIONS, amount ?? Infinity),
     ...(amount ? { amount } : { duration: seconds }),
     timeout: 10,
     requests: [
@@ -166,6 +227,7 @@ function summarize(scenario, result) {
   return {
     name: scenario.name,
     route: scenario.route,
+    connections: scenario.connections ?? CONNECTIONS,
     requests_per_second: result.requests.mean,
     total_requests: result.requests.total,
     latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, mean: result.latency.average, max: result.latency.max },
@@ -265,6 +327,7 @@ async function main() {
     for (const scenario of scenarios) {
       if (scenario === baseline) continue;
       const base = await measure(baseline, `${baseline.route} (before ${scenario.name})`);
+      if (scenario.prepare) await scenario.prepare(baseUrl);
       await warmUp(scenario, baseUrl, run);
       const row = await measure(scenario, scenario.route);
       row.baseline = { requests_per_second: base.requests_per_second, p99_ms: base.latency_ms.p99 };
@@ -273,6 +336,10 @@ async function main() {
       base.throughput_ratio = 1;
       base.p99_ratio = 1;
       rows.push(base, row);
+    }
+    const unmerged = rows.find((row) => row.name === "collect");
+    for (const row of rows.filter((r) => r.name === "collect-merged")) {
+      row.vs_unmerged = unmerged?.throughput_ratio ? row.throughput_ratio / unmerged.throughput_ratio : null;
     }
     const baseRows = rows.filter((row) => row.name === baseline.name);
     const [firstBase] = baseRows;
@@ -292,6 +359,8 @@ async function main() {
     if (noisy) console.log("note: the runtime (or the machine) slowed during the run; each ratio uses the baseline next to it");
     console.log("");
     for (const target of targets) console.log(`${target.pass ? "PASS" : "MISS"}  ${target.label} (${fmt(target.actual, 2)}x)`);
+    const merges = rows.find((row) => row.name === "identify-merge");
+    if (merges) console.log(`merge latency (identify of a new device with a known email): p50 ${fmt(merges.latency_ms.p50, 0)} ms, p99 ${fmt(merges.latency_ms.p99, 0)} ms at ${merges.connections} connections`);
 
     const report = {
       date: new Date().toISOString(),
