@@ -124,8 +124,12 @@ export function deviceRoute(profiles: Profiles, shopId: string, anonymousId: str
 
 export function rememberDevice(shopId: string, anonymousId: string, home: string, person: string): void {
   const key = `${shopId}:${anonymousId}`;
-  if (person === home) deviceSurvivors.delete(key);
-  else deviceSurvivors.set(key, person);
+  const known = deviceSurvivors.get(key);
+  if (person === home) {
+    if (known !== undefined) deviceSurvivors.delete(key);
+  } else if (known !== person) {
+    deviceSurvivors.set(key, person);
+  }
 }
 
 export function forgetDevice(shopId: string, anonymousId: string): void {
