@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { identifierHash } from "../../workers/db/erasures";
 import type { Shop } from "../../workers/db/shops";
-import { profilesOf } from "../../workers/routing";
+import { profilesOf, rememberDevice } from "../../workers/routing";
 import { api, collect, createShop, getProfile, serverEvents, visitorId } from "../helpers";
 
 describe("DELETE /v1/profiles/{key}:{value}", () => {
@@ -33,6 +33,25 @@ describe("DELETE /v1/profiles/{key}:{value}", () => {
     expect(fresh.body.traits).toEqual({});
     expect(fresh.body.identifiers).toEqual({ anonymous_ids: [devices[1]] });
     expect((await getProfile(shop, "email:gone@example.com")).status).toBe(404);
+  });
+
+  it("does not revive an erased person through a stale route to the survivor", async () => {
+    const shop = await createShop();
+    const [a, b] = [visitorId(), visitorId()];
+    await collect(shop, { anonymous_id: a, events: [{ type: "identify", traits: { email: "stale@example.com" } }] });
+    const merged = await collect(shop, { anonymous_id: b, events: [{ type: "identify", traits: { email: "stale@example.com" } }] });
+    const survivor = ((await merged.json()) as { profile_id: string }).profile_id;
+    expect((await api(shop, "DELETE", "/v1/profiles/email:stale@example.com")).status).toBe(200);
+    // Another isolate may still believe device b lives at the survivor.
+    const homeOfB = env.PROFILES.idFromName(`${shop.shop_id}:anonymous_id:${b}`).toString();
+    rememberDevice(shop.shop_id, b, homeOfB, survivor);
+    const response = await collect(shop, { anonymous_id: b, events: [{ type: "page_view" }] });
+    expect(((await response.json()) as { profile_id: string }).profile_id).toBe(homeOfB);
+    const fresh = await getProfile(shop, `anonymous_id:${b}`);
+    expect(fresh.body.identifiers).toEqual({ anonymous_ids: [b] });
+    expect(fresh.body.counters.events).toBe(1);
+    const survivorNow = (await env.PROFILES.get(env.PROFILES.idFromString(survivor)).profile("implied")) as unknown;
+    expect(survivorNow).toBeNull();
   });
 
   it("leaves a tombstone of hashed identifiers only", async () => {

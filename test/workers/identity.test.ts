@@ -153,6 +153,24 @@ describe("identity stitching", () => {
     expect((await getProfile(shop, `anonymous_id:${b}`)).body.profile_id).toBe(survivor.profile_id);
   });
 
+  it("loses nothing when two people each identify with the other's identifier at the same moment", async () => {
+    const shop = await createShop();
+    const [a, b] = [visitorId("x"), visitorId("y")];
+    await collect(shop, { anonymous_id: a, events: [{ type: "page_view" }, { type: "identify", traits: { email: "x@example.com" } }] });
+    await collect(shop, { anonymous_id: b, events: [{ type: "page_view" }, { type: "identify", traits: { phone: "+15550001111" } }] });
+    await Promise.all([identifyDevice(shop, a, { phone: "+15550001111" }), identifyDevice(shop, b, { email: "x@example.com" })]);
+    const [pa, pb] = await Promise.all([getProfile(shop, `anonymous_id:${a}`), getProfile(shop, `anonymous_id:${b}`)]);
+    expect(pa.status).toBe(200);
+    expect(pb.status).toBe(200);
+    const views = pa.body.profile_id === pb.body.profile_id ? pa.body.counters.page_views : pa.body.counters.page_views + pb.body.counters.page_views;
+    expect(views).toBe(2);
+    // A later identify settles whatever the race left split.
+    await identifyDevice(shop, b, { email: "x@example.com", phone: "+15550001111" });
+    const settled = await Promise.all([getProfile(shop, `anonymous_id:${a}`), getProfile(shop, `anonymous_id:${b}`)]);
+    expect(settled[0].body.profile_id).toBe(settled[1].body.profile_id);
+    expect(settled[0].body.counters.page_views).toBe(2);
+  });
+
   it("keeps the same email in two shops as two people", async () => {
     const [one, two] = [await createShop(), await createShop()];
     const anon = visitorId();
