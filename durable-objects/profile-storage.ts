@@ -234,13 +234,6 @@ export class ProfileStorage {
     }
   }
 
-  recentEvents(limit: number): TrackedEvent[] {
-    return this.storage.sql
-      .exec<{ body: string }>("SELECT body FROM events ORDER BY ts DESC, seq DESC LIMIT ?", limit)
-      .toArray()
-      .map((row) => JSON.parse(row.body) as TrackedEvent);
-  }
-
   /**
    * Folds raw events older than the retention window (or beyond the row cap) into daily counts
    * per type, and forgets event ids older than the de-duplication window.

@@ -46,6 +46,21 @@ const MERGED_PAIRS = VISITORS;
 
 const json = (value) => JSON.stringify(value);
 
+/** A browser batch with one page_view from a device. */
+function pageViewBatch(anonymousId, eventId, n) {
+  return {
+    method: "POST",
+    path: "/v1/collect",
+    headers: { origin: ORIGIN, "content-type": "application/json" },
+    body: json({
+      site: SITE_KEY,
+      anonymous_id: anonymousId,
+      sent_at: new Date().toISOString(),
+      events: [{ id: eventId, type: "page_view", page: { url: `${ORIGIN}/p/${n % 50}`, title: "Bench page" } }],
+    }),
+  };
+}
+
 /** The scenarios, measured in this order. Exactly one is the `baseline` the others are compared with. */
 const SCENARIOS = [
   {
@@ -59,17 +74,7 @@ const SCENARIOS = [
     route: "POST /v1/collect",
     pool: VISITORS,
     // One page_view per batch, visitors rotating over a pool, a unique event id per request.
-    request: (n, run) => ({
-      method: "POST",
-      path: "/v1/collect",
-      headers: { origin: ORIGIN, "content-type": "application/json" },
-      body: json({
-        site: SITE_KEY,
-        anonymous_id: `bench-v${n % VISITORS}`,
-        sent_at: new Date().toISOString(),
-        events: [{ id: `${run.id}-c${n}`, type: "page_view", page: { url: `${ORIGIN}/p/${n % 50}`, title: "Bench page" } }],
-      }),
-    }),
+    request: (n, run) => pageViewBatch(`bench-v${n % VISITORS}`, `${run.id}-c${n}`, n),
   },
   {
     name: "events",
@@ -92,17 +97,7 @@ const SCENARIOS = [
     prepare: mergePairs,
     // The same batch from the same visitors as `collect`, after each visitor's person was merged
     // into a person first seen on another device (so the device's home object only redirects).
-    request: (n, run) => ({
-      method: "POST",
-      path: "/v1/collect",
-      headers: { origin: ORIGIN, "content-type": "application/json" },
-      body: json({
-        site: SITE_KEY,
-        anonymous_id: `bench-v${n % MERGED_PAIRS}`,
-        sent_at: new Date().toISOString(),
-        events: [{ id: `${run.id}-m${n}`, type: "page_view", page: { url: `${ORIGIN}/p/${n % 50}`, title: "Bench page" } }],
-      }),
-    }),
+    request: (n, run) => pageViewBatch(`bench-v${n % MERGED_PAIRS}`, `${run.id}-m${n}`, n),
   },
   {
     name: "identify-merge",
