@@ -15,7 +15,7 @@ export type Profiles = DurableObjectNamespace<ProfileObject>;
  * "eu" (objects are then created and kept in the EU only). `JURISDICTIONS = "off"` is for the
  * local runtime, which does not implement jurisdictions.
  */
-export function profilesOf(env: Pick<Env, "PROFILES"> & { JURISDICTIONS: string }, shop: Shop): Profiles {
+export function profilesOf(env: Pick<Env, "PROFILES" | "JURISDICTIONS">, shop: Shop): Profiles {
   const eu = shop.settings.data_region === "eu" && env.JURISDICTIONS !== "off";
   return eu ? env.PROFILES.jurisdiction("eu") : env.PROFILES;
 }

@@ -67,6 +67,17 @@ describe("GET/PUT /v1/settings", () => {
     expect(settings.timezone).toBe("UTC");
   });
 
+  it("refuses a webhook on a loopback or private address (ALLOW_PRIVATE_WEBHOOKS is off here)", async () => {
+    const shop = await createShop();
+    for (const url of ["http://127.0.0.1:8788/webhook", "http://localhost/hook", "https://192.168.0.5/x", "http://[::1]/x"]) {
+      const response = await api(shop, "PUT", "/v1/settings", { channels: { webhook: { url, secret: "s" } } });
+      expect(response.status, url).toBe(400);
+      expect(((await response.json()) as { error: { field: string } }).error.field).toBe("channels.webhook.url");
+    }
+    const settings = (await (await api(shop, "GET", "/v1/settings")).json()) as Settings;
+    expect(settings.channels.webhook).toBeNull();
+  });
+
   it("applies a new allowed origin to collect right away", async () => {
     const shop = await createShop();
     const refused = await collect(shop, { anonymous_id: visitorId(), events: [] }, { origin: "http://localhost:5173" });

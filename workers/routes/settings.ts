@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { mergePatch } from "../../core/merge-patch";
+import { isPrivateHost } from "../../core/private-address";
 import { fromZodError } from "../../core/validation";
 import { hasIdentifiedPeople, saveSettings } from "../db/shops";
 import { ApiError } from "../errors";
@@ -23,6 +24,11 @@ export const settingsRoute = new Hono<AppEnv>()
     delete patch.shop_id;
     const merged = settingsSchema.safeParse(mergePatch(c.var.shop.settings, patch));
     if (!merged.success) throw ApiError.fromValidation(fromZodError(merged.error).error);
+    const webhook = merged.data.channels.webhook;
+    const webhookChanges = webhook !== null && webhook.url !== c.var.shop.settings.channels.webhook?.url;
+    if (webhook && webhookChanges && c.env.ALLOW_PRIVATE_WEBHOOKS !== "true" && isPrivateHost(new URL(webhook.url).hostname)) {
+      throw new ApiError(400, "private_webhook", "Webhook URLs on loopback or private addresses are not allowed here", "channels.webhook.url");
+    }
     const regionChanges = merged.data.data_region !== c.var.shop.settings.data_region;
     if (regionChanges && (await hasIdentifiedPeople(c.var.db, c.var.shop.id))) {
       throw new ApiError(409, "data_region_locked", "The data region is chosen before the shop has people; it cannot move existing people", "data_region");
