@@ -15,7 +15,7 @@ VALUES (
   'Europe/Berlin',
   '["http://localhost:*","http://127.0.0.1:*"]',
   'implied',
-  '{"smart_sending_hours":16,"quiet_hours":{"start":"21:00","end":"08:00"},"channels":{"webhook":{"url":"http://127.0.0.1:8788/webhook","secret":"whsec_demo"},"email":null,"sms":null}}',
+  '{"smart_sending_hours":16,"rate_limit":{"per_second":100000,"burst":100000},"quiet_hours":{"start":"21:00","end":"08:00"},"channels":{"webhook":{"url":"http://127.0.0.1:8788/webhook","secret":"whsec_demo"},"email":null,"sms":null}}',
   CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
   CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
 );

@@ -29,6 +29,7 @@ function toShop(row: ShopRow): Shop {
       consent_mode: row.consentMode,
       data_region: stored.data_region ?? DEFAULT_SETTINGS.data_region,
       smart_sending_hours: stored.smart_sending_hours ?? DEFAULT_SETTINGS.smart_sending_hours,
+      rate_limit: stored.rate_limit ?? DEFAULT_SETTINGS.rate_limit,
       quiet_hours: stored.quiet_hours === undefined ? DEFAULT_SETTINGS.quiet_hours : stored.quiet_hours,
       channels: { ...DEFAULT_SETTINGS.channels, ...stored.channels },
     },

@@ -6,6 +6,7 @@ import { reconcileIdentity } from "../identity";
 import { browserCors } from "../middleware/cors";
 import { authorizeSite } from "../middleware/site-key";
 import { deviceRoute, ingestInto, profilesOf, rememberDevice } from "../routing";
+import { takeShopRate } from "../shop-rate";
 import type { AppEnv } from "../types";
 
 /**
@@ -19,6 +20,7 @@ export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("
   const shop = await authorizeSite(c, (body as { site?: unknown } | null)?.site);
   const batch = parseCollectBatch(body, receivedAt);
   if (!batch.ok) throw ApiError.fromValidation(batch.error);
+  takeShopRate(shop, receivedAt);
   const { anonymous_id, events, consent } = batch.value;
   const device = { kind: "anonymous_id" as const, value: anonymous_id };
   const profiles = profilesOf(c.env, shop);

@@ -7,6 +7,7 @@ import { ApiError } from "../errors";
 import { reconcileIdentity } from "../identity";
 import { secretKey } from "../middleware/secret-key";
 import { homeObjectId, ingestInto, pickProfileId, profilesOf } from "../routing";
+import { takeShopRate } from "../shop-rate";
 import type { AppEnv } from "../types";
 
 /** How many people's objects one batch writes to at once. */
@@ -23,6 +24,7 @@ export const serverEvents = new Hono<AppEnv>().post("/v1/events", secretKey, asy
   const body = await readJsonBody(c.req.raw, SERVER_LIMITS.maxBytes);
   const batch = parseServerBatch(body, receivedAt);
   if (!batch.ok) throw ApiError.fromValidation(batch.error);
+  takeShopRate(shop, receivedAt);
 
   const profiles = profilesOf(c.env, shop);
   const named = batch.value.flatMap((event) => event.identifiers.filter((identifier) => identifier.kind !== "anonymous_id"));

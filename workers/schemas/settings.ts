@@ -39,6 +39,8 @@ export const settingsSchema = z.strictObject({
   consent_mode: consentModeSchema,
   data_region: dataRegionSchema,
   smart_sending_hours: z.number().min(0).max(168),
+  /** The shop's own rate for browser and server batches, per edge isolate (see README). */
+  rate_limit: z.strictObject({ per_second: z.number().min(1).max(100_000), burst: z.number().int().min(1).max(1_000_000) }),
   quiet_hours: z.strictObject({ start: clock, end: clock }).nullable(),
   channels: z.strictObject({
     webhook: z.strictObject({ url: httpUrl, secret: z.string().min(1).max(256) }).nullable(),
@@ -54,6 +56,7 @@ export const DEFAULT_SETTINGS: Omit<ShopSettings, "name"> = {
   consent_mode: "required",
   data_region: "default",
   smart_sending_hours: 16,
+  rate_limit: { per_second: 1000, burst: 2000 },
   quiet_hours: { start: "21:00", end: "08:00" },
   channels: { webhook: null, email: null, sms: null },
 };
