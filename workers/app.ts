@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { notFound, onError } from "./errors";
 import { withDatabase } from "./middleware/database";
+import { campaignsRoute } from "./routes/campaigns";
 import { collect } from "./routes/collect";
 import { serverEvents } from "./routes/events";
 import { health } from "./routes/health";
@@ -18,7 +19,8 @@ export const app = new Hono<AppEnv>()
   .route("/", profiles)
   .route("/", settingsRoute)
   .route("/", keysRoute)
-  .route("/", shopsRoute);
+  .route("/", shopsRoute)
+  .route("/", campaignsRoute);
 
 app.onError(onError);
 app.notFound(notFound);

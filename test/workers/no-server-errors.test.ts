@@ -35,6 +35,9 @@ const targets: Target[] = [
   { method: "GET", path: "/v1/profiles/anonymous_id:null", auth: "secret" },
   { method: "DELETE", path: "/v1/keys/%00", auth: "secret" },
   { method: "POST", path: "/v1/collect", auth: "none" },
+  { method: "POST", path: "/v1/campaigns", auth: "secret" },
+  { method: "PUT", path: "/v1/campaigns/cmp_nope", auth: "secret" },
+  { method: "DELETE", path: "/v1/campaigns/%ZZ", auth: "secret" },
 ];
 
 describe("whatever a client sends", () => {

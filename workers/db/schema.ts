@@ -68,3 +68,21 @@ export const erasures = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.shopId, t.identifierHash] })],
 );
+
+/** On-site campaigns (SPEC §5). The validated definition is kept whole as JSON. */
+export const campaigns = sqliteTable(
+  "campaigns",
+  {
+    id: text("id").primaryKey(),
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id),
+    placement: text("placement").notNull(),
+    status: text("status", { enum: ["draft", "active", "paused", "archived"] }).notNull(),
+    definition: text("definition", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [index("campaigns_shop_idx").on(t.shopId, t.status)],
+);
