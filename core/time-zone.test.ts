@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { instantOfLocal, localDay, parseScheduleTime, zoneOffset } from "./time-zone";
+
+describe("time zones", () => {
+  it.each([
+    ["2026-11-30T23:30:00Z", "Europe/Berlin", "2026-12-01"],
+    ["2026-11-30T23:30:00Z", "UTC", "2026-11-30"],
+    ["2026-12-01T04:00:00Z", "America/New_York", "2026-11-30"],
+    ["2026-12-01T15:00:00Z", "Pacific/Auckland", "2026-12-02"],
+  ])("%s falls on the local day of %s: %s", (instant, zone, day) => {
+    expect(localDay(Date.parse(instant), zone)).toBe(day);
+  });
+
+  it("knows the offset in winter and in summer", () => {
+    expect(zoneOffset(Date.parse("2026-01-15T12:00:00Z"), "Europe/Berlin")).toBe(60 * 60 * 1000);
+    expect(zoneOffset(Date.parse("2026-07-15T12:00:00Z"), "Europe/Berlin")).toBe(2 * 60 * 60 * 1000);
+  });
+
+  it.each([
+    ["2026-12-01T00:00:00", "Europe/Berlin", "2026-11-30T23:00:00.000Z"],
+    ["2026-07-01T00:00:00", "Europe/Berlin", "2026-06-30T22:00:00.000Z"],
+    ["2026-12-01T00:00:00", "America/New_York", "2026-12-01T05:00:00.000Z"],
+    ["2026-03-29T02:30:00", "Europe/Berlin", "2026-03-29T01:30:00.000Z"], // skipped: maps forward to 03:30 CEST
+    ["2026-10-25T02:30:00", "Europe/Berlin", "2026-10-25T00:30:00.000Z"], // repeated: the first one (CEST)
+  ])("local %s in %s is %s", (local, zone, iso) => {
+    expect(new Date(instantOfLocal(local, zone)).toISOString()).toBe(iso);
+  });
+
+  it("reads a time with an offset as an instant and one without in the zone", () => {
+    expect(parseScheduleTime("2026-12-01T00:00:00Z", "Europe/Berlin")).toBe(Date.parse("2026-12-01T00:00:00Z"));
+    expect(parseScheduleTime("2026-12-01T00:00:00+01:00", "UTC")).toBe(Date.parse("2026-11-30T23:00:00Z"));
+    expect(parseScheduleTime("2026-12-01T00:00:00", "Europe/Berlin")).toBe(Date.parse("2026-11-30T23:00:00Z"));
+  });
+});
