@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { validateRule, type Rule } from "../../core/rules";
 import { isSafeUrl } from "../../core/safe-url";
+import { parseScheduleTime } from "../../core/time-zone";
 import { timezoneSchema } from "./settings";
 
 const safeUrl = z.string().max(2048).refine(isSafeUrl, "must be an https:, http: or relative URL");
@@ -44,7 +45,8 @@ const audienceSchema = z.unknown().transform((rule, ctx) => {
   return rule as Rule;
 });
 
-const isoDate = z.iso.datetime({ offset: true });
+/** With an offset an instant; without one, wall-clock time in the schedule's time zone. */
+const isoDate = z.iso.datetime({ offset: true, local: true });
 
 /** A campaign as the API takes it (SPEC §5): unknown fields refused, defaults filled in. */
 export const campaignSchema = z
@@ -85,8 +87,10 @@ export const campaignSchema = z
     ids.forEach((id, i) => {
       if (ids.indexOf(id) !== i) ctx.addIssue({ code: "custom", message: "variant ids must be unique", path: ["variants", i, "id"] });
     });
-    const { start, end } = campaign.schedule ?? {};
-    if (start && end && Date.parse(start) >= Date.parse(end)) ctx.addIssue({ code: "custom", message: "must be after start", path: ["schedule", "end"] });
+    const { start, end, timezone } = campaign.schedule ?? { timezone: "UTC" };
+    if (start && end && parseScheduleTime(start, timezone) >= parseScheduleTime(end, timezone)) {
+      ctx.addIssue({ code: "custom", message: "must be after start", path: ["schedule", "end"] });
+    }
   });
 
 export type CampaignInput = z.input<typeof campaignSchema>;

@@ -44,6 +44,13 @@ describe("the campaign schema", () => {
     });
   });
 
+  it("takes a schedule in local time of its time zone", () => {
+    const parsed = campaignSchema.parse({ ...specExample, schedule: { start: "2026-12-01T00:00:00", end: "2026-12-24T18:00:00", timezone: "Europe/Berlin" } });
+    expect(parsed.schedule).toEqual({ start: "2026-12-01T00:00:00", end: "2026-12-24T18:00:00", timezone: "Europe/Berlin" });
+    const reversed = { ...specExample, schedule: { start: "2026-12-01T01:00:00", end: "2026-12-01T00:30:00+01:00", timezone: "Europe/Berlin" } };
+    expect(fieldOf(reversed)).toBe("schedule.end");
+  });
+
   it.each([
     ["an unknown field", { ...specExample, colour: "red" }, "colour"],
     ["a missing name", { ...specExample, name: undefined }, "name"],
