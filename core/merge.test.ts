@@ -363,3 +363,17 @@ describe("mergeConflict", () => {
     expect(mergeConflict(survivor, absorbed)).toBeNull();
   });
 });
+
+describe("campaign history and sticky assignments in a merge", () => {
+  it("adds both people's campaign interactions and keeps the assignment made first", () => {
+    const older = emptyProfile("older", 1_000);
+    const newer = emptyProfile("newer", 2_000);
+    older.campaigns = { c1: { impressions: [10], impressions_total: 1, clicks: 1, dismissals: 0, last_click_at: 11, converted_at: null } };
+    newer.campaigns = { c1: { impressions: [20], impressions_total: 1, clicks: 0, dismissals: 1, last_click_at: null, converted_at: null } };
+    older.assignments = { c1: { variant_id: "a", at: 10 } };
+    newer.assignments = { c1: { variant_id: "b", at: 20 }, c2: { variant_id: null, at: 21 } };
+    const merged = mergeProfiles(newer, older, [], 3_000);
+    expect(merged.campaigns.c1).toMatchObject({ impressions: [10, 20], impressions_total: 2, clicks: 1, dismissals: 1, last_click_at: 11 });
+    expect(merged.assignments).toEqual({ c1: { variant_id: "a", at: 10 }, c2: { variant_id: null, at: 21 } });
+  });
+});

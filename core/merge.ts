@@ -1,5 +1,7 @@
 import { boundCounts, MAX_RECENT_ITEMS, MAX_RECENT_SEARCHES, MAX_SESSION_STARTS, MAX_VIEWED_CATEGORIES, MAX_VIEWED_ITEMS } from "./activity";
 import { MAX_ANONYMOUS_IDS, MAX_TRAITS } from "./profile";
+import { mergeStickyAssignments } from "./assignment";
+import { mergeCampaignHistory } from "./eligibility";
 import { summarizeOrders, type OrderRecord } from "./orders";
 import type { Choice, ProfileState } from "./types";
 
@@ -77,6 +79,10 @@ export function mergeProfiles(survivor: ProfileState, absorbed: ProfileState, le
     },
     cart,
     orders: summarizeOrders(ledger),
+    campaigns: mergeCampaignHistory(survivor.campaigns, absorbed.campaigns),
+    // Per campaign the assignment made first stays (normally the older person's), so a person
+    // keeps seeing the variant they saw first.
+    assignments: survivor.created_at <= absorbed.created_at ? mergeStickyAssignments(survivor.assignments, absorbed.assignments) : mergeStickyAssignments(absorbed.assignments, survivor.assignments),
     first_seen_at: minOf(survivor.first_seen_at, absorbed.first_seen_at),
     last_seen_at: maxOf(survivor.last_seen_at, absorbed.last_seen_at),
     created_at: Math.min(survivor.created_at, absorbed.created_at),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OrderLedger } from "./orders";
-import { applyBatch, emptyProfile, MAX_ANONYMOUS_IDS, MAX_TRAITS, type BatchContext, type IncomingEvent } from "./profile";
+import { applyBatch, emptyProfile, MAX_ANONYMOUS_IDS, MAX_TRAITS, upgradeState, type BatchContext, type IncomingEvent } from "./profile";
 import type { ConsentMode, Identifier, ProfileState, TrackedEvent } from "./types";
 
 const T0 = Date.parse("2025-06-01T12:00:00.000Z");
@@ -340,5 +340,17 @@ describe("named identifiers", () => {
     const outcome = run([event("identify", T0, { id: "i1", traits: { email: EMAIL.value } }), event("identify", T0 + 1, { id: "i1", traits: { email: "ann.new@example.com" } })]);
     expect(outcome.skipped).toEqual([{ index: 1, id: "i1", reason: "duplicate" }]);
     expect(outcome.namedIdentifiers).toEqual([EMAIL]);
+  });
+});
+
+describe("stored states from earlier versions", () => {
+  it("gain the fields added since, with empty values, and keep everything they had", () => {
+    const current = emptyProfile("p-old", 5);
+    const { campaigns: _c, assignments: _a, ...older } = { ...current, counters: { events: 7, page_views: 3, sessions: 2 } };
+    const upgraded = upgradeState(older as ProfileState);
+    expect(upgraded.campaigns).toEqual({});
+    expect(upgraded.assignments).toEqual({});
+    expect(upgraded.counters).toEqual({ events: 7, page_views: 3, sessions: 2 });
+    expect(upgraded.created_at).toBe(5);
   });
 });

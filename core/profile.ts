@@ -21,11 +21,18 @@ export function emptyProfile(profileId: string, now: number): ProfileState {
     searches: { count: 0, recent: [] },
     cart: emptyCart(),
     orders: emptyOrders(),
+    campaigns: {},
+    assignments: {},
     first_seen_at: null,
     last_seen_at: null,
     created_at: now,
     updated_at: now,
   };
+}
+
+/** A state stored by an earlier version gains the fields added since (with empty values). */
+export function upgradeState(stored: ProfileState): ProfileState {
+  return { ...emptyProfile(stored.profile_id, stored.created_at), ...stored };
 }
 
 export interface IncomingEvent {

@@ -1,5 +1,8 @@
 /** Shared types of the pure core: events as they reach a profile, and the profile itself. */
 
+import type { StickyAssignments } from "./assignment";
+import type { CampaignHistory } from "./eligibility";
+
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 export const CONSENT_PURPOSES = ["analytics", "personalization", "marketing"] as const;
@@ -109,6 +112,10 @@ export interface ProfileState {
   searches: { count: number; recent: { term: string; at: number }[] };
   cart: CartState;
   orders: OrdersState;
+  /** What the person saw and did with each on-site campaign (caps, stop rules, results). */
+  campaigns: CampaignHistory;
+  /** Sticky variant (or holdout, `null`) per campaign. */
+  assignments: StickyAssignments;
   first_seen_at: number | null;
   last_seen_at: number | null;
   created_at: number;

@@ -1,5 +1,6 @@
 import type { AuditEntry, Route } from "../core/identity";
 import type { OrderLedger, OrderRecord } from "../core/orders";
+import { upgradeState } from "../core/profile";
 import type { ProfileState, TrackedEvent } from "../core/types";
 import init from "../migrations/profile-object/0001_init.sql";
 import identity from "../migrations/profile-object/0002_identity.sql";
@@ -63,7 +64,8 @@ export class ProfileStorage {
   }
 
   loadState(): ProfileState | null {
-    return this.readKey<ProfileState>("profile");
+    const stored = this.readKey<ProfileState>("profile");
+    return stored ? upgradeState(stored) : null;
   }
 
   /** The shop this person belongs to (known once anything is stored). */

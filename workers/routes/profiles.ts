@@ -37,8 +37,9 @@ function exportBody(data: PersonExport) {
     orders: dump.orders.map((order) => ({ ...order, at: new Date(order.at).toISOString() })),
     merges: dump.audit.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })),
     consent_history: events.filter((event) => event.type === "consent").map((event) => ({ consent: event.consent, at: new Date(event.ts).toISOString() })),
+    campaign_history: dump.state?.campaigns ?? {},
     messages: [],
-    assignments: {},
+    assignments: dump.state?.assignments ?? {},
   };
 }
 
