@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { anonymousIdSchema, eventSchemaFor } from "./event-schema";
+import { PLACEMENT_PATTERN } from "./decide";
+import { anonymousIdSchema, customerIdSchema, emailSchema, eventSchemaFor } from "./event-schema";
 import { strongestIdentifier } from "./identifiers";
 import { parseIsoMillis, resolveTimestamp } from "./timestamps";
 import type { ConsentPurpose, Identifier, IdentifierKind, TrackedEvent } from "./types";
@@ -40,13 +41,18 @@ const consentSchema = z.strictObject({
   marketing: z.boolean().optional(),
 });
 
+const placementsSchema = z
+  .array(z.string().regex(PLACEMENT_PATTERN, "must be top_banner, popup, nba or inline:<slot>"))
+  .max(MAX_PLACEMENTS)
+  .transform((placements) => [...new Set(placements)]);
+
 const collectSchema = z.strictObject({
   site: z.string().min(1).max(128),
   anonymous_id: anonymousIdSchema,
   sent_at: z.iso.datetime({ offset: true }).optional(),
   consent: consentSchema.optional(),
   events: z.array(z.unknown()),
-  placements: z.array(z.string().min(1).max(128)).max(MAX_PLACEMENTS).optional(),
+  placements: placementsSchema.optional(),
   context: z.record(z.string(), z.json()).optional(),
 });
 
@@ -169,4 +175,34 @@ export function parseServerBatch(body: unknown, receivedAt: number): Validated<S
     out.push({ event, identifiers, person });
   }
   return { ok: true, value: out };
+}
+
+export interface DecideBody {
+  site: string | null;
+  person: Identifier | null;
+  placements: string[];
+  context: Record<string, unknown>;
+}
+
+const decideSchema = z
+  .strictObject({
+    site: z.string().min(1).max(128).optional(),
+    anonymous_id: anonymousIdSchema.optional(),
+    customer_id: customerIdSchema.optional(),
+    email: emailSchema.optional(),
+    placements: placementsSchema.refine((placements) => placements.length > 0, "name at least one placement"),
+    context: z.record(z.string(), z.json()).optional(),
+  })
+  .refine((body) => [body.anonymous_id, body.customer_id, body.email].filter((v) => v !== undefined).length <= 1, "name the person by one of anonymous_id, customer_id or email");
+
+/** Validates `POST /v1/decide`: placements, an optional context, the person by one identifier. */
+export function parseDecideBody(body: unknown): Validated<DecideBody> {
+  const hazard = hazardFailure(body);
+  if (hazard) return hazard;
+  const parsed = decideSchema.safeParse(body);
+  if (!parsed.success) return fromZodError(parsed.error);
+  const { site, anonymous_id, customer_id, email, placements, context } = parsed.data;
+  const person: Identifier | null =
+    anonymous_id !== undefined ? { kind: "anonymous_id", value: anonymous_id } : customer_id !== undefined ? { kind: "customer_id", value: customer_id } : email !== undefined ? { kind: "email", value: email } : null;
+  return { ok: true, value: { site: site ?? null, person, placements, context: context ?? {} } };
 }

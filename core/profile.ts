@@ -1,6 +1,7 @@
 import { applyActivity } from "./activity";
 import { applyCartEvent, emptyCart } from "./cart";
 import { applyConsentChoices, hasConsent } from "./consent";
+import { recordConversion, recordInteraction } from "./eligibility";
 import { applyOrderEvent, emptyOrders, type OrderLedger, type OrderRecord } from "./orders";
 import type { ConsentMode, ConsentPurpose, Identifier, ProfileState, TrackedEvent, TraitValue } from "./types";
 
@@ -117,6 +118,7 @@ function applyStoredEvent(state: ProfileState, event: TrackedEvent, ledger: Orde
     case "purchase":
     case "refund": {
       const outcome = applyOrderEvent(state.orders, event, ledger);
+      if (outcome.reason === "order_added") state.campaigns = recordConversion(state.campaigns, event.ts, CONVERSION_WINDOW_MS, true).history;
       state.orders = outcome.orders;
       if (outcome.record) {
         ledger.set(outcome.record.transaction_id, outcome.record);
@@ -130,10 +132,19 @@ function applyStoredEvent(state: ProfileState, event: TrackedEvent, ledger: Orde
     case "unsubscribe":
       if (event.channel) state.subscriptions[event.channel] = { value: event.type === "subscribe", at: event.ts };
       return [];
+    case "nudge_impression":
+    case "nudge_click":
+    case "nudge_dismiss":
+      if (event.campaign_id) state.campaigns = recordInteraction(state.campaigns, event.campaign_id, INTERACTIONS[event.type], event.ts);
+      return [];
     default:
       return [];
   }
 }
+
+const INTERACTIONS = { nudge_impression: "impression", nudge_click: "click", nudge_dismiss: "dismiss" } as const;
+/** A purchase converts the campaigns seen or clicked in the week before it (stop after conversion). */
+export const CONVERSION_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * Applies a batch to a person's live state. De-duplicates by event id (against `seenIds` and

@@ -1,10 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
+import type { Candidate } from "../core/decide";
 import type { AuditEntry, MergeCause, Route } from "../core/identity";
 import { applyBatch, emptyProfile, type IncomingEvent } from "../core/profile";
 import { toApiProfile, type ApiProfile } from "../core/profile-view";
 import { fullBucket, takeTokens, type Bucket, type BucketPolicy } from "../core/rate-limit";
 import type { ConsentMode, ConsentPurpose, Identifier, ProfileState } from "../core/types";
 import { absorbInto, type AbsorbRequest, type AbsorbResult, type HandOver } from "./merging";
+import { decideFor, firstForgedNudge, type DecideRequest, type SignedDecision } from "./decisions";
 import { ProfileStorage, type ProfileDump } from "./profile-storage";
 
 /**
@@ -36,6 +38,8 @@ export interface IngestRequest {
   receivedAt: number;
   /** True when this object was reached as the home of the batch's identifier, not through a cache or the index. */
   viaHome: boolean;
+  /** Placements to decide after the events are applied (collect's `placements`, `/v1/decide`). */
+  decide?: DecideRequest | undefined;
 }
 
 /** This person was merged into another: the caller goes there (one hop). */
@@ -59,8 +63,11 @@ export type IngestResult =
       duplicates: number;
       withoutConsent: number;
       namedIdentifiers: Identifier[];
+      decisions: SignedDecision[];
+      candidates: Candidate[];
     }
   | { ok: false; code: "rate_limited"; retryAfterSeconds: number }
+  | { ok: false; code: "invalid_token"; index: number }
   | Moved
   | Erased;
 
@@ -110,6 +117,8 @@ export class ProfileObject extends DurableObject<Env> {
     }
     const limited = this.takeRate(request.events.length, request.receivedAt);
     if (limited) return limited;
+    const forged = await firstForgedNudge(this.env, request.shopId, new Set([this.profileId, ...this.store.absorbed()]), request.events);
+    if (forged !== null) return { ok: false, code: "invalid_token", index: forged };
     const ids = request.events.flatMap(({ event }) => (event.id === null ? [] : [event.id]));
     const transactionIds = request.events.flatMap(({ event }) => (event.transaction_id === undefined ? [] : [event.transaction_id]));
     const current = this.state ?? emptyProfile(this.profileId, request.receivedAt);
@@ -121,9 +130,15 @@ export class ProfileObject extends DurableObject<Env> {
       batchConsent: request.batchConsent,
       batchIdentifiers: request.batchIdentifiers,
     });
-    if (outcome.stored.length > 0) {
-      this.store.writeBatch(outcome.state, outcome.stored, outcome.orders, request.receivedAt, request.shopId);
-      this.state = outcome.state;
+    // A visitor with nothing stored yet is decided for as an empty profile, and stays unstored.
+    const applied = outcome.stored.length > 0 ? outcome.state : this.state;
+    const decided = request.decide
+      ? await decideFor(this.env, request.shopId, this.profileId, applied ?? current, request.consentMode, request.decide, request.receivedAt)
+      : null;
+    const state = decided && applied ? decided.state : applied;
+    if (state && (outcome.stored.length > 0 || state !== this.state)) {
+      this.store.writeBatch(state, outcome.stored, outcome.orders, request.receivedAt, request.shopId);
+      this.state = state;
       await this.scheduleCompaction();
     }
     const count = (reason: string) => outcome.skipped.filter((skip) => skip.reason === reason).length;
@@ -134,6 +149,8 @@ export class ProfileObject extends DurableObject<Env> {
       duplicates: count("duplicate"),
       withoutConsent: count("no_consent"),
       namedIdentifiers: outcome.namedIdentifiers,
+      decisions: decided?.decisions ?? [],
+      candidates: decided?.candidates ?? [],
     };
   }
 

@@ -300,7 +300,7 @@ async function main() {
   process.on("SIGTERM", onSignal);
 
   try {
-    dev = startDev({ port, persistTo: PERSIST_TO, inspectorPort, quiet: true, vars: { ADMIN_TOKEN: "admin_demo", JURISDICTIONS: "off" } });
+    dev = startDev({ port, persistTo: PERSIST_TO, inspectorPort, quiet: true, vars: { ADMIN_TOKEN: "admin_demo", JURISDICTIONS: "off", DECISION_TOKEN_SECRET: "bench_decision_secret" } });
     await waitForHealthy(`${baseUrl}/healthz`, { child: dev, timeoutMs: 90_000 });
     console.log(`server:  wrangler dev --log-level warn on ${baseUrl}`);
 

@@ -97,7 +97,7 @@ try {
   await prepareDatabase();
   webhook = await startWebhookReceiver();
   log(`starting wrangler dev on ${BASE}…`);
-  dev = startDev({ port: PORT, vars: { ADMIN_TOKEN: "admin_demo", ALLOW_PRIVATE_WEBHOOKS: "true", JURISDICTIONS: "off" } });
+  dev = startDev({ port: PORT, vars: { ADMIN_TOKEN: "admin_demo", ALLOW_PRIVATE_WEBHOOKS: "true", JURISDICTIONS: "off", DECISION_TOKEN_SECRET: "demo_decision_secret" } });
   dev.exited.then(({ code, signal }) => {
     if (stopping) return;
     console.error(`[start] wrangler dev stopped (${signal ?? `exit ${code}`})`);

@@ -3,6 +3,7 @@ import { notFound, onError } from "./errors";
 import { withDatabase } from "./middleware/database";
 import { campaignsRoute } from "./routes/campaigns";
 import { collect } from "./routes/collect";
+import { decideRoute } from "./routes/decide";
 import { serverEvents } from "./routes/events";
 import { health } from "./routes/health";
 import { keysRoute } from "./routes/keys";
@@ -15,6 +16,7 @@ export const app = new Hono<AppEnv>()
   .route("/", health)
   .use("/v1/*", withDatabase)
   .route("/", collect)
+  .route("/", decideRoute)
   .route("/", serverEvents)
   .route("/", profiles)
   .route("/", settingsRoute)

@@ -104,6 +104,9 @@ export async function ingestInto(profiles: Profiles, profileId: string, request:
   const viaHome = profileId === home;
   const { value } = await follow<IngestResult>(profiles, profileId, async (stub, hop) => (await stub.ingest({ ...request, viaHome: viaHome && hop === 0 })) as IngestResult);
   if (value.ok) return value;
+  if (value.code === "invalid_token") {
+    throw new ApiError(400, "invalid_token", `events[${value.index}].token: not a decision token of this shop for this person, campaign and variant`, `events[${value.index}].token`);
+  }
   if (value.code === "erased") {
     if (viaHome) throw new ApiError(503, "unavailable", "The person was just erased; retry", undefined, { "Retry-After": "1" });
     return ingestInto(profiles, home, request, home);
@@ -134,4 +137,18 @@ export function rememberDevice(shopId: string, anonymousId: string, home: string
 
 export function forgetDevice(shopId: string, anonymousId: string): void {
   deviceSurvivors.delete(`${shopId}:${anonymousId}`);
+}
+
+/** A batch without events: asks a person's object for decisions only. */
+export function emptyBatch(shop: Shop, receivedAt: number): IngestRequest {
+  return {
+    shopId: shop.id,
+    consentMode: shop.settings.consent_mode,
+    source: "browser",
+    events: [],
+    batchConsent: null,
+    batchIdentifiers: [],
+    receivedAt,
+    viaHome: false,
+  };
 }

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { secretsEqual } from "../crypto";
 import { findSecretKey } from "../db/keys";
@@ -15,6 +16,12 @@ function bearer(header: string | undefined): string | null {
  * `Origin` is refused even with a valid key: the key must never live in a page.
  */
 export const secretKey = createMiddleware<AppEnv>(async (c, next) => {
+  await authenticateSecretKey(c);
+  await next();
+});
+
+/** The secret-key check itself, for routes that take either kind of key. */
+export async function authenticateSecretKey(c: Context<AppEnv>): Promise<void> {
   if (c.req.header("origin")) {
     throw new ApiError(403, "browser_origin", "Secret keys are not accepted from a browser origin; use the site key in pages");
   }
@@ -27,8 +34,7 @@ export const secretKey = createMiddleware<AppEnv>(async (c, next) => {
   if (!shop) throw new ApiError(401, "invalid_key", "The secret key's shop no longer exists");
   c.set("shop", shop);
   c.set("keyId", grant.keyId);
-  await next();
-});
+}
 
 /** The admin token (a Worker secret) for creating shops. */
 export const adminToken = createMiddleware<AppEnv>(async (c, next) => {

@@ -1,18 +1,20 @@
 import { Hono } from "hono";
 import { BROWSER_LIMITS, parseCollectBatch } from "../../core/batch";
 import { readJsonBody } from "../body";
+import { decideRequest } from "../decisions";
 import { ApiError } from "../errors";
 import { reconcileIdentity } from "../identity";
 import { browserCors } from "../middleware/cors";
 import { authorizeSite } from "../middleware/site-key";
-import { deviceRoute, ingestInto, profilesOf, rememberDevice } from "../routing";
+import { deviceRoute, emptyBatch, ingestInto, profilesOf, rememberDevice } from "../routing";
 import { takeShopRate } from "../shop-rate";
 import type { AppEnv } from "../types";
 
 /**
  * `POST /v1/collect`: a browser batch. The device's anonymous id names its object directly (or
  * the survivor a merge moved it to, once this isolate learned it), so the only database reads
- * are the cached site key and shop; an identify adds one query to claim its identifiers.
+ * are the cached site key and shop; an identify adds one query to claim its identifiers. With
+ * `placements`, the answer carries decisions made after the batch's events were applied.
  */
 export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("/v1/collect", async (c) => {
   const receivedAt = Date.now();
@@ -21,10 +23,11 @@ export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("
   const batch = parseCollectBatch(body, receivedAt);
   if (!batch.ok) throw ApiError.fromValidation(batch.error);
   takeShopRate(shop, receivedAt);
-  const { anonymous_id, events, consent } = batch.value;
+  const { anonymous_id, events, consent, placements, context } = batch.value;
   const device = { kind: "anonymous_id" as const, value: anonymous_id };
   const profiles = profilesOf(c.env, shop);
   const { start, home } = deviceRoute(profiles, shop.id, anonymous_id);
+  const decide = await decideRequest(c.var.db, shop, placements, context);
   const result = await ingestInto(
     profiles,
     start,
@@ -37,15 +40,21 @@ export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("
       batchIdentifiers: [device],
       receivedAt,
       viaHome: true,
+      decide,
     },
     home,
   );
   const identify = events.find((event) => event.type === "identify");
   const person = await reconcileIdentity(profiles, c.var.db, shop.id, result.profileId, result.namedIdentifiers, identify?.id ?? null);
   rememberDevice(shop.id, anonymous_id, home, person);
+  // This batch merged the device into another person: decide again as that person.
+  const decisions =
+    decide && person !== result.profileId
+      ? (await ingestInto(profiles, person, { ...emptyBatch(shop, receivedAt), decide })).decisions
+      : result.decisions;
   return c.json({
     profile_id: person,
-    decisions: [],
+    decisions,
     events: { stored: result.stored, duplicates: result.duplicates, without_consent: result.withoutConsent },
   });
 });

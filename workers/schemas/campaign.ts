@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PLACEMENT_PATTERN } from "../../core/decide";
 import { validateRule, type Rule } from "../../core/rules";
 import { isSafeUrl } from "../../core/safe-url";
 import { parseScheduleTime } from "../../core/time-zone";
@@ -7,7 +8,6 @@ import { timezoneSchema } from "./settings";
 const safeUrl = z.string().max(2048).refine(isSafeUrl, "must be an https:, http: or relative URL");
 const text = (max: number) => z.string().max(max);
 
-export const PLACEMENT_PATTERN = /^(top_banner|popup|nba|inline:[a-z0-9_-]{1,64})$/;
 export const placementSchema = z.string().regex(PLACEMENT_PATTERN, "must be top_banner, popup, nba or inline:<slot>");
 
 export const contentSchema = z.strictObject({

@@ -1,0 +1,128 @@
+import { assign, type StickyAssignments } from "./assignment";
+import { eligibility, type CampaignHistory, type CampaignRules } from "./eligibility";
+import { guardContent, type OfferContent } from "./guards";
+import type { RuleSubject } from "./rules";
+
+export type DecisionKind = "banner" | "popup" | "inline" | "action";
+
+/** Placements (SPEC §5): `top_banner`, `popup`, `nba` and `inline:<slot>`. */
+export const PLACEMENT_PATTERN = /^(top_banner|popup|nba|inline:[a-z0-9_-]{1,64})$/;
+
+export interface DecisionContent extends OfferContent {
+  title?: string | undefined;
+  body?: string | undefined;
+  cta?: { label: string; url: string } | undefined;
+  image_url?: string | undefined;
+  items?: { item_id: string; item_name?: string | undefined; price?: number | undefined; url?: string | undefined; image_url?: string | undefined }[] | undefined;
+}
+
+/** A campaign as decisions need it. */
+export interface DecidableCampaign extends CampaignRules {
+  id: string;
+  placement: string;
+  priority: number;
+  holdout: number;
+  variants: { id: string; weight: number; content: DecisionContent }[];
+  updated_at: string;
+}
+
+export interface Decision {
+  placement: string;
+  campaign_id: string;
+  variant_id: string;
+  kind: DecisionKind;
+  content: DecisionContent;
+}
+
+export interface Candidate {
+  placement: string;
+  campaign_id: string;
+  outcome: "chosen" | "outranked" | "skipped" | "holdout";
+  reason: string;
+  variant_id?: string;
+}
+
+export interface DecideInput {
+  placements: readonly string[];
+  campaigns: readonly DecidableCampaign[];
+  subject: RuleSubject;
+  /** The person's history with each campaign, and their sticky assignments. */
+  history: CampaignHistory;
+  assignments: StickyAssignments;
+  /** Orders' quantities per item id: the journey guards read them. */
+  boughtItems: Record<string, number>;
+  personId: string;
+  now: number;
+  shopTimezone: string;
+}
+
+export interface DecideOutput {
+  decisions: Decision[];
+  /** Every campaign considered, with what happened to it and why (for `?explain=1`). */
+  candidates: Candidate[];
+  assignments: StickyAssignments;
+}
+
+export function kindOf(placement: string): DecisionKind {
+  if (placement === "top_banner") return "banner";
+  if (placement === "popup") return "popup";
+  if (placement === "nba") return "action";
+  return "inline";
+}
+
+/**
+ * The best eligible campaign per placement: eligibility (status, schedule, caps, audience), then
+ * the person's sticky variant or holdout, then the journey guards on its content. Among those
+ * left, the highest priority wins; on a tie the more recently updated campaign. Holdout members
+ * get nothing for that campaign (and no other campaign takes its place, so the holdout measures
+ * the campaign against showing nothing).
+ */
+export function decide(input: DecideInput): DecideOutput {
+  let assignments = input.assignments;
+  const decisions: Decision[] = [];
+  const candidates: Candidate[] = [];
+  for (const placement of input.placements) {
+    const ranked = input.campaigns
+      .filter((campaign) => campaign.placement === placement)
+      .sort((a, b) => b.priority - a.priority || b.updated_at.localeCompare(a.updated_at) || a.id.localeCompare(b.id));
+    let decided = false;
+    for (const campaign of ranked) {
+      const entry = (outcome: Candidate["outcome"], reason: string, variant_id?: string): Candidate => ({
+        placement,
+        campaign_id: campaign.id,
+        outcome,
+        reason,
+        ...(variant_id === undefined ? {} : { variant_id }),
+      });
+      if (decided) {
+        candidates.push(entry("outranked", "a campaign of higher priority was chosen"));
+        continue;
+      }
+      const history = Object.hasOwn(input.history, campaign.id) ? input.history[campaign.id] : undefined;
+      const eligible = eligibility(campaign, input.subject, history, input.now, input.shopTimezone);
+      if (!eligible.eligible) {
+        candidates.push(entry("skipped", `${eligible.reason}: ${eligible.detail}`));
+        continue;
+      }
+      const assigned = assign(campaign.id, input.personId, campaign.variants, campaign.holdout, assignments, input.now);
+      assignments = assigned.sticky;
+      if (assigned.assignment.kind === "holdout") {
+        candidates.push(entry("holdout", `in the holdout (${assigned.assignment.reason})`));
+        decided = true;
+        continue;
+      }
+      const variantId = assigned.assignment.variant_id;
+      const variant = campaign.variants.find((v) => v.id === variantId);
+      if (!variant) continue;
+      const guarded = guardContent(variant.content, input.boughtItems);
+      if (!guarded.ok) {
+        candidates.push(entry("skipped", `${guarded.reason}: ${guarded.detail}`, variantId));
+        continue;
+      }
+      decisions.push({ placement, campaign_id: campaign.id, variant_id: variantId, kind: kindOf(placement), content: guarded.content });
+      candidates.push(entry("chosen", `${eligible.reason}; variant ${variantId} (${assigned.assignment.reason})`, variantId));
+      decided = true;
+    }
+  }
+  return { decisions, candidates, assignments };
+}

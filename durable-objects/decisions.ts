@@ -1,0 +1,77 @@
+import { hasConsent } from "../core/consent";
+import { decide, type Candidate, type DecidableCampaign, type Decision } from "../core/decide";
+import { signDecision, verifyDecision } from "../core/decision-token";
+import type { IncomingEvent } from "../core/profile";
+import { toApiProfile } from "../core/profile-view";
+import type { ConsentMode, ProfileState } from "../core/types";
+
+export interface DecideRequest {
+  placements: string[];
+  /** The shop's active campaigns for these placements (from the Worker's per-shop cache). */
+  campaigns: DecidableCampaign[];
+  context: Record<string, unknown>;
+  shopTimezone: string;
+}
+
+export interface SignedDecision extends Decision {
+  token: string;
+}
+
+export interface DecisionsOutcome {
+  decisions: SignedDecision[];
+  candidates: Candidate[];
+  state: ProfileState;
+}
+
+function tokenSecret(env: Env): string {
+  const secret = env.DECISION_TOKEN_SECRET;
+  if (!secret) throw new Error("DECISION_TOKEN_SECRET is not set (wrangler secret put DECISION_TOKEN_SECRET)");
+  return secret;
+}
+
+/**
+ * Decisions for a person from their live state, after the batch's events were applied. Without
+ * personalization consent nobody is personalized: every candidate is skipped with that reason.
+ */
+export async function decideFor(env: Env, shopId: string, profileId: string, state: ProfileState, consentMode: ConsentMode, request: DecideRequest, now: number): Promise<DecisionsOutcome> {
+  if (!hasConsent(state.consent_choices, "personalization", consentMode)) {
+    const candidates = request.campaigns.map((campaign) => ({ placement: campaign.placement, campaign_id: campaign.id, outcome: "skipped" as const, reason: "no_consent: personalization is not granted" }));
+    return { decisions: [], candidates, state };
+  }
+  const profile = toApiProfile(state, consentMode, now);
+  const outcome = decide({
+    placements: request.placements,
+    campaigns: request.campaigns,
+    subject: { profile, context: request.context },
+    history: state.campaigns,
+    assignments: state.assignments,
+    boughtItems: state.orders.items,
+    personId: profileId,
+    now,
+    shopTimezone: request.shopTimezone,
+  });
+  const secret = tokenSecret(env);
+  const decisions = await Promise.all(
+    outcome.decisions.map(async (decision) => ({
+      ...decision,
+      token: await signDecision(secret, { shop: shopId, person: profileId, campaign: decision.campaign_id, variant: decision.variant_id, placement: decision.placement }),
+    })),
+  );
+  return { decisions, candidates: outcome.candidates, state: outcome.assignments === state.assignments ? state : { ...state, assignments: outcome.assignments } };
+}
+
+const NUDGE_EVENTS = new Set(["nudge_impression", "nudge_click", "nudge_dismiss"]);
+
+/**
+ * Checks the tokens of a batch's `nudge_*` events: genuine, of this shop, for this person (or a
+ * person they absorbed), and naming the event's campaign and variant. Returns the first bad one.
+ */
+export async function firstForgedNudge(env: Env, shopId: string, personIds: ReadonlySet<string>, events: readonly IncomingEvent[]): Promise<number | null> {
+  for (const [index, { event }] of events.entries()) {
+    if (!NUDGE_EVENTS.has(event.type)) continue;
+    const claims = await verifyDecision(tokenSecret(env), event.token ?? "");
+    const genuine = claims !== null && claims.shop === shopId && personIds.has(claims.person) && claims.campaign === event.campaign_id && claims.variant === event.variant_id;
+    if (!genuine) return index;
+  }
+  return null;
+}

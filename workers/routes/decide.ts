@@ -1,0 +1,45 @@
+import { Hono, type Context } from "hono";
+import { parseDecideBody } from "../../core/batch";
+import { readJsonBody } from "../body";
+import { decideRequest } from "../decisions";
+import type { Shop } from "../db/shops";
+import { ApiError } from "../errors";
+import { browserCors } from "../middleware/cors";
+import { authenticateSecretKey } from "../middleware/secret-key";
+import { authorizeSite } from "../middleware/site-key";
+import { deviceRoute, emptyBatch, homeObjectId, ingestInto, profilesOf, resolveProfileId } from "../routing";
+import type { AppEnv } from "../types";
+
+const DECIDE_BODY_LIMIT = 64 * 1024;
+
+/** A site key from a page names the person by `anonymous_id`; a secret key by any identifier. */
+async function callerOf(c: Context<AppEnv>, site: string | null): Promise<{ shop: Shop; server: boolean }> {
+  if (c.req.header("authorization")) {
+    await authenticateSecretKey(c);
+    return { shop: c.var.shop, server: true };
+  }
+  return { shop: await authorizeSite(c, site), server: false };
+}
+
+/**
+ * `POST /v1/decide`: the same decisions as collect's `placements`, without events. With a secret
+ * key, `?explain=1` adds every candidate campaign and why it was chosen or not.
+ */
+export const decideRoute = new Hono<AppEnv>().use("/v1/decide", browserCors).post("/v1/decide", async (c) => {
+  const receivedAt = Date.now();
+  const body = await readJsonBody(c.req.raw, DECIDE_BODY_LIMIT);
+  const parsed = parseDecideBody(body);
+  const site = typeof (body as { site?: unknown } | null)?.site === "string" ? ((body as { site: string }).site) : null;
+  const { shop, server } = await callerOf(c, site);
+  if (!parsed.ok) throw ApiError.fromValidation(parsed.error);
+  const { person, placements, context } = parsed.value;
+  if (!person) throw new ApiError(400, "no_identifier", "Name the person: anonymous_id (or, with a secret key, customer_id or email)", "anonymous_id");
+  if (!server && person.kind !== "anonymous_id") throw new ApiError(400, "invalid_request", "With a site key the person is named by anonymous_id", person.kind);
+  const profiles = profilesOf(c.env, shop);
+  const { start, home } =
+    person.kind === "anonymous_id" ? deviceRoute(profiles, shop.id, person.value) : { start: await resolveProfileId(profiles, c.var.db, shop.id, [person]), home: homeObjectId(profiles, shop.id, person) };
+  const decide = await decideRequest(c.var.db, shop, placements, context);
+  const result = await ingestInto(profiles, start, { ...emptyBatch(shop, receivedAt), viaHome: start === home, decide }, home);
+  const explain = server && c.req.query("explain") === "1";
+  return c.json({ profile_id: result.profileId, decisions: result.decisions, ...(explain ? { candidates: result.candidates } : {}) });
+});
