@@ -1,4 +1,6 @@
 import { assign, type StickyAssignments } from "./assignment";
+import type { BanditState, Random } from "./bandit";
+import { actionFits, chooseNbaAction, type NbaAction, type NbaProfile } from "./nba";
 import { eligibility, type CampaignHistory, type CampaignRules } from "./eligibility";
 import { guardContent, type OfferContent } from "./guards";
 import type { RuleSubject } from "./rules";
@@ -24,6 +26,8 @@ export interface DecidableCampaign extends CampaignRules {
   holdout: number;
   variants: { id: string; weight: number; content: DecisionContent }[];
   updated_at: string;
+  /** For the `nba` placement: the action the campaign offers. */
+  action?: NbaAction | undefined;
 }
 
 export interface Decision {
@@ -54,6 +58,9 @@ export interface DecideInput {
   personId: string;
   now: number;
   shopTimezone: string;
+  /** What each next-best-action earned per segment in this shop, and a source of randomness. */
+  bandit: BanditState;
+  random: Random;
 }
 
 export interface DecideOutput {
@@ -61,6 +68,23 @@ export interface DecideOutput {
   /** Every campaign considered, with what happened to it and why (for `?explain=1`). */
   candidates: Candidate[];
   assignments: StickyAssignments;
+}
+
+/**
+ * For `nba`: only actions that fit the person's phase stay; the bandit picks one of them by what
+ * it earned in the person's segment, and that action's campaigns go first.
+ */
+function rankActions(ranked: DecidableCampaign[], input: DecideInput, candidates: Candidate[]): DecidableCampaign[] {
+  const profile = input.subject.profile as NbaProfile;
+  const fitting = ranked.filter((campaign) => {
+    const fits = campaign.action !== undefined && actionFits(campaign.action, profile, input.now);
+    if (!fits) candidates.push({ placement: "nba", campaign_id: campaign.id, outcome: "skipped", reason: `action_does_not_fit: ${campaign.action ?? "none"} for ${profile.lifecycle}` });
+    return fits;
+  });
+  const actions = [...new Set(fitting.map((campaign) => campaign.action as NbaAction))];
+  if (actions.length === 0) return [];
+  const { action } = chooseNbaAction(actions, profile, input.bandit, input.random);
+  return [...fitting.filter((campaign) => campaign.action === action), ...fitting.filter((campaign) => campaign.action !== action)];
 }
 
 export function kindOf(placement: string): DecisionKind {
@@ -82,9 +106,10 @@ export function decide(input: DecideInput): DecideOutput {
   const decisions: Decision[] = [];
   const candidates: Candidate[] = [];
   for (const placement of input.placements) {
-    const ranked = input.campaigns
+    let ranked = input.campaigns
       .filter((campaign) => campaign.placement === placement)
       .sort((a, b) => b.priority - a.priority || b.updated_at.localeCompare(a.updated_at) || a.id.localeCompare(b.id));
+    if (placement === "nba") ranked = rankActions(ranked, input, candidates);
     let decided = false;
     for (const campaign of ranked) {
       const entry = (outcome: Candidate["outcome"], reason: string, variant_id?: string): Candidate => ({

@@ -1,9 +1,11 @@
+import type { BanditState } from "../core/bandit";
 import { hasConsent } from "../core/consent";
 import { decide, type Candidate, type DecidableCampaign, type Decision } from "../core/decide";
 import { signDecision, verifyDecision } from "../core/decision-token";
 import type { IncomingEvent } from "../core/profile";
 import { toApiProfile } from "../core/profile-view";
-import type { ConsentMode, ProfileState } from "../core/types";
+import { deriveProfile } from "../core/derive";
+import type { ConsentMode, ProfileState, TrackedEvent } from "../core/types";
 
 export interface DecideRequest {
   placements: string[];
@@ -11,6 +13,8 @@ export interface DecideRequest {
   campaigns: DecidableCampaign[];
   context: Record<string, unknown>;
   shopTimezone: string;
+  /** What each next-best-action earned per segment in this shop (for `nba`). */
+  bandit: BanditState;
 }
 
 export interface SignedDecision extends Decision {
@@ -49,6 +53,8 @@ export async function decideFor(env: Env, shopId: string, profileId: string, sta
     personId: profileId,
     now,
     shopTimezone: request.shopTimezone,
+    bandit: request.bandit,
+    random: Math.random,
   });
   const secret = tokenSecret(env);
   const decisions = await Promise.all(
@@ -62,16 +68,39 @@ export async function decideFor(env: Env, shopId: string, profileId: string, sta
 
 const NUDGE_EVENTS = new Set(["nudge_impression", "nudge_click", "nudge_dismiss"]);
 
+/** A verified `nudge_*` event: which decision it reports, and the person's segment at the time. */
+export interface Interaction {
+  type: string;
+  campaign_id: string;
+  placement: string;
+  segment: string;
+}
+
+export type NudgeCheck = { ok: true; placements: Map<TrackedEvent, string> } | { ok: false; index: number };
+
 /**
  * Checks the tokens of a batch's `nudge_*` events: genuine, of this shop, for this person (or a
- * person they absorbed), and naming the event's campaign and variant. Returns the first bad one.
+ * person they absorbed), and naming the event's campaign and variant. Returns the first bad one,
+ * or the placement each event's decision was made for.
  */
-export async function firstForgedNudge(env: Env, shopId: string, personIds: ReadonlySet<string>, events: readonly IncomingEvent[]): Promise<number | null> {
+export async function checkNudges(env: Env, shopId: string, personIds: ReadonlySet<string>, events: readonly IncomingEvent[]): Promise<NudgeCheck> {
+  const placements = new Map<TrackedEvent, string>();
   for (const [index, { event }] of events.entries()) {
     if (!NUDGE_EVENTS.has(event.type)) continue;
     const claims = await verifyDecision(tokenSecret(env), event.token ?? "");
     const genuine = claims !== null && claims.shop === shopId && personIds.has(claims.person) && claims.campaign === event.campaign_id && claims.variant === event.variant_id;
-    if (!genuine) return index;
+    if (!genuine || !claims) return { ok: false, index };
+    placements.set(event, claims.placement);
   }
-  return null;
+  return { ok: true, placements };
+}
+
+/** The interactions among the events stored, with the segment the person is in now. */
+export function interactionsOf(stored: readonly TrackedEvent[], placements: Map<TrackedEvent, string>, state: ProfileState | null, now: number): Interaction[] {
+  if (placements.size === 0 || !state) return [];
+  const segment = deriveProfile(state, now).lifecycle;
+  return stored.flatMap((event) => {
+    const placement = placements.get(event);
+    return placement && event.campaign_id ? [{ type: event.type, campaign_id: event.campaign_id, placement, segment }] : [];
+  });
 }

@@ -6,7 +6,7 @@ import { toApiProfile, type ApiProfile } from "../core/profile-view";
 import { fullBucket, takeTokens, type Bucket, type BucketPolicy } from "../core/rate-limit";
 import type { ConsentMode, ConsentPurpose, Identifier, ProfileState } from "../core/types";
 import { absorbInto, type AbsorbRequest, type AbsorbResult, type HandOver } from "./merging";
-import { decideFor, firstForgedNudge, type DecideRequest, type SignedDecision } from "./decisions";
+import { checkNudges, decideFor, interactionsOf, type DecideRequest, type Interaction, type SignedDecision } from "./decisions";
 import { ProfileStorage, type ProfileDump } from "./profile-storage";
 
 /**
@@ -65,6 +65,7 @@ export type IngestResult =
       namedIdentifiers: Identifier[];
       decisions: SignedDecision[];
       candidates: Candidate[];
+      interactions: Interaction[];
     }
   | { ok: false; code: "rate_limited"; retryAfterSeconds: number }
   | { ok: false; code: "invalid_token"; index: number }
@@ -117,8 +118,8 @@ export class ProfileObject extends DurableObject<Env> {
     }
     const limited = this.takeRate(request.events.length, request.receivedAt);
     if (limited) return limited;
-    const forged = await firstForgedNudge(this.env, request.shopId, new Set([this.profileId, ...this.store.absorbed()]), request.events);
-    if (forged !== null) return { ok: false, code: "invalid_token", index: forged };
+    const nudges = await checkNudges(this.env, request.shopId, new Set([this.profileId, ...this.store.absorbed()]), request.events);
+    if (!nudges.ok) return { ok: false, code: "invalid_token", index: nudges.index };
     const ids = request.events.flatMap(({ event }) => (event.id === null ? [] : [event.id]));
     const transactionIds = request.events.flatMap(({ event }) => (event.transaction_id === undefined ? [] : [event.transaction_id]));
     const current = this.state ?? emptyProfile(this.profileId, request.receivedAt);
@@ -151,6 +152,7 @@ export class ProfileObject extends DurableObject<Env> {
       namedIdentifiers: outcome.namedIdentifiers,
       decisions: decided?.decisions ?? [],
       candidates: decided?.candidates ?? [],
+      interactions: interactionsOf(outcome.stored, nudges.placements, this.state, request.receivedAt),
     };
   }
 

@@ -1,6 +1,7 @@
-import type { DecideRequest } from "../durable-objects/decisions";
+import type { DecideRequest, Interaction } from "../durable-objects/decisions";
 import type { Database } from "./db/client";
 import { activeCampaigns } from "./db/campaigns";
+import { banditState, recordNbaOutcomes, type NbaOutcome } from "./db/nba";
 import type { Shop } from "./db/shops";
 
 /**
@@ -10,5 +11,21 @@ import type { Shop } from "./db/shops";
 export async function decideRequest(db: Database, shop: Shop, placements: readonly string[], context: Record<string, unknown>): Promise<DecideRequest | undefined> {
   if (placements.length === 0) return undefined;
   const campaigns = (await activeCampaigns(db, shop.id)).filter((campaign) => placements.includes(campaign.placement));
-  return { placements: [...placements], campaigns, context, shopTimezone: shop.settings.timezone };
+  const bandit = placements.includes("nba") ? await banditState(db, shop.id) : {};
+  return { placements: [...placements], campaigns, context, shopTimezone: shop.settings.timezone, bandit };
+}
+
+/**
+ * Teaches the shop's next-best-action bandit from a batch's verified `nudge_*` events on the
+ * `nba` placement: an impression is a trial of its action in the person's segment, a click a success.
+ */
+export async function learnFromInteractions(db: Database, shop: Shop, interactions: readonly Interaction[]): Promise<void> {
+  const nba = interactions.filter((interaction) => interaction.placement === "nba" && interaction.type !== "nudge_dismiss");
+  if (nba.length === 0) return;
+  const actions = new Map((await activeCampaigns(db, shop.id)).map((campaign) => [campaign.id, campaign.action]));
+  const outcomes: NbaOutcome[] = nba.flatMap((interaction) => {
+    const action = actions.get(interaction.campaign_id);
+    return action ? [{ segment: interaction.segment, action, kind: interaction.type === "nudge_click" ? ("success" as const) : ("trial" as const) }] : [];
+  });
+  await recordNbaOutcomes(db, shop.id, outcomes);
 }

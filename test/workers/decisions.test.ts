@@ -1,4 +1,4 @@
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, BASE, collect, createShop, getProfile, serverEvents, SHOP_ORIGIN, visitorId, type TestShop } from "../helpers";
 
@@ -182,5 +182,41 @@ describe("POST /v1/decide", () => {
     const shop = await createShop();
     expect((await api(shop, "POST", "/v1/decide", { placements: ["top_banner"] })).status).toBe(400);
     expect((await api(shop, "POST", "/v1/decide", { customer_id: "x", placements: [] })).status).toBe(400);
+  });
+});
+
+describe("next-best-action", () => {
+  const action = (name: string, actionId: string) => ({ name, placement: "nba", action: actionId, variants: [{ id: "a", weight: 100, content: { title: name } }] });
+
+  it("offers only actions that fit the person's phase", async () => {
+    const shop = await createShop();
+    const complete = await createCampaign(shop, action("Finish your order", "complete_purchase"));
+    const subscribe = await createCampaign(shop, action("Join the newsletter", "subscribe"));
+    await createCampaign(shop, action("Tell a friend", "refer_friend"));
+    const shopper = visitorId();
+    await collectWith(shop, shopper, [{ type: "subscribe", channel: "email" }, addToCart(20)], []);
+    const forShopper = await collectWith(shop, shopper, [], ["nba"]);
+    expect(forShopper.decisions.map((d) => [d.campaign_id, d.kind])).toEqual([[complete, "action"]]);
+    const newcomer = await collectWith(shop, visitorId(), [{ type: "page_view" }], ["nba"]);
+    expect(newcomer.decisions.map((d) => d.campaign_id)).toEqual([subscribe]);
+  });
+
+  it("learns from impressions and clicks of its decisions, per action and segment", async () => {
+    const shop = await createShop();
+    const campaignId = await createCampaign(shop, action("Join the newsletter", "subscribe"));
+    const anon = visitorId();
+    const [decision] = (await collectWith(shop, anon, [{ type: "page_view" }], ["nba"])).decisions;
+    expect(decision?.campaign_id).toBe(campaignId);
+    const nudge = (type: string) => ({ type, campaign_id: campaignId, variant_id: decision?.variant_id, token: decision?.token });
+    await collectWith(shop, anon, [nudge("nudge_impression"), nudge("nudge_click")], []);
+    const rows = await env.DB.prepare("SELECT segment, action, trials, successes FROM nba_stats WHERE shop_id = ?").bind(shop.shop_id).all();
+    expect(rows.results).toEqual([{ segment: "awareness", action: "subscribe", trials: 1, successes: 1 }]);
+  });
+
+  it("refuses an nba campaign without an action", async () => {
+    const shop = await createShop();
+    const response = await api(shop, "POST", "/v1/campaigns", { name: "x", placement: "nba", variants: [{ id: "a", weight: 100, content: {} }] });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { field: string } }).error.field).toBe("action");
   });
 });

@@ -86,3 +86,17 @@ export const campaigns = sqliteTable(
   },
   (t) => [index("campaigns_shop_idx").on(t.shopId, t.status)],
 );
+
+/** What each next-best-action earned per segment in a shop: the bandit's state (SPEC §5). */
+export const nbaStats = sqliteTable(
+  "nba_stats",
+  {
+    shopId: text("shop_id").notNull(),
+    segment: text("segment").notNull(),
+    action: text("action").notNull(),
+    trials: integer("trials").notNull().default(0),
+    successes: integer("successes").notNull().default(0),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.segment, t.action] })],
+);

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { BROWSER_LIMITS, parseCollectBatch } from "../../core/batch";
 import { readJsonBody } from "../body";
-import { decideRequest } from "../decisions";
+import { decideRequest, learnFromInteractions } from "../decisions";
 import { ApiError } from "../errors";
 import { reconcileIdentity } from "../identity";
 import { browserCors } from "../middleware/cors";
@@ -44,6 +44,7 @@ export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("
     },
     home,
   );
+  await learnFromInteractions(c.var.db, shop, result.interactions);
   const identify = events.find((event) => event.type === "identify");
   const person = await reconcileIdentity(profiles, c.var.db, shop.id, result.profileId, result.namedIdentifiers, identify?.id ?? null);
   rememberDevice(shop.id, anonymous_id, home, person);

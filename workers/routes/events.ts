@@ -3,6 +3,7 @@ import { parseServerBatch, SERVER_LIMITS, type ServerEvent } from "../../core/ba
 import { readJsonBody } from "../body";
 import { mapWithConcurrency } from "../concurrency";
 import { lookupProfileIds } from "../db/identities";
+import { learnFromInteractions } from "../decisions";
 import { ApiError } from "../errors";
 import { reconcileIdentity } from "../identity";
 import { secretKey } from "../middleware/secret-key";
@@ -52,6 +53,7 @@ export const serverEvents = new Hono<AppEnv>().post("/v1/events", secretKey, asy
       },
       home,
     );
+    await learnFromInteractions(c.var.db, shop, result.interactions);
     const cause = events.find(({ event }) => event.type === "identify")?.event ?? first?.event;
     const person = await reconcileIdentity(profiles, c.var.db, shop.id, result.profileId, result.namedIdentifiers, cause?.id ?? null);
     return { ...result, profileId: person };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PLACEMENT_PATTERN } from "../../core/decide";
+import { NBA_ACTIONS } from "../../core/nba";
 import { validateRule, type Rule } from "../../core/rules";
 import { isSafeUrl } from "../../core/safe-url";
 import { parseScheduleTime } from "../../core/time-zone";
@@ -75,6 +76,8 @@ export const campaignSchema = z
       .default({ per_day: null, lifetime: null, stop_after_click: false, stop_after_conversion: false }),
     variants: z.array(variantSchema).min(1).max(10),
     holdout: z.number().min(0).max(0.5).default(0),
+    /** For the `nba` placement: the next-best-action this campaign offers. */
+    action: z.enum(NBA_ACTIONS).optional(),
     schedule: z
       .strictObject({ start: isoDate.nullable().default(null), end: isoDate.nullable().default(null), timezone: timezoneSchema.default("UTC") })
       .nullable()
@@ -87,6 +90,8 @@ export const campaignSchema = z
     ids.forEach((id, i) => {
       if (ids.indexOf(id) !== i) ctx.addIssue({ code: "custom", message: "variant ids must be unique", path: ["variants", i, "id"] });
     });
+    if (campaign.placement === "nba" && !campaign.action) ctx.addIssue({ code: "custom", message: `an nba campaign names its action (${NBA_ACTIONS.join(", ")})`, path: ["action"] });
+    if (campaign.placement !== "nba" && campaign.action) ctx.addIssue({ code: "custom", message: "only nba campaigns have an action", path: ["action"] });
     const { start, end, timezone } = campaign.schedule ?? { timezone: "UTC" };
     if (start && end && parseScheduleTime(start, timezone) >= parseScheduleTime(end, timezone)) {
       ctx.addIssue({ code: "custom", message: "must be after start", path: ["schedule", "end"] });
