@@ -28,6 +28,7 @@ export interface DecidableCampaign extends CampaignRules {
   updated_at: string;
   /** For the `nba` placement: the action the campaign offers. */
   action?: NbaAction | undefined;
+  goal?: "general" | "first_purchase" | "welcome" | undefined;
 }
 
 export interface Decision {
@@ -87,6 +88,15 @@ function rankActions(ranked: DecidableCampaign[], input: DecideInput, candidates
   return [...fitting.filter((campaign) => campaign.action === action), ...fitting.filter((campaign) => campaign.action !== action)];
 }
 
+/** SPEC §1: a first-purchase or welcome offer never goes to someone who already bought, or a VIP. */
+function returningCustomer(campaign: DecidableCampaign, profile: unknown): string | null {
+  if (campaign.goal !== "first_purchase" && campaign.goal !== "welcome") return null;
+  const { orders, segments } = profile as { orders?: { count?: number }; segments?: string[] };
+  if ((orders?.count ?? 0) > 0) return `returning_customer: a ${campaign.goal} offer, and ${orders?.count} orders`;
+  if (segments?.includes("vip")) return `returning_customer: a ${campaign.goal} offer to a VIP`;
+  return null;
+}
+
 export function kindOf(placement: string): DecisionKind {
   if (placement === "top_banner") return "banner";
   if (placement === "popup") return "popup";
@@ -127,6 +137,11 @@ export function decide(input: DecideInput): DecideOutput {
       const eligible = eligibility(campaign, input.subject, history, input.now, input.shopTimezone);
       if (!eligible.eligible) {
         candidates.push(entry("skipped", `${eligible.reason}: ${eligible.detail}`));
+        continue;
+      }
+      const returning = returningCustomer(campaign, input.subject.profile);
+      if (returning) {
+        candidates.push(entry("skipped", returning));
         continue;
       }
       const assigned = assign(campaign.id, input.personId, campaign.variants, campaign.holdout, assignments, input.now);

@@ -76,6 +76,8 @@ export const campaignSchema = z
       .default({ per_day: null, lifetime: null, stop_after_click: false, stop_after_conversion: false }),
     variants: z.array(variantSchema).min(1).max(10),
     holdout: z.number().min(0).max(0.5).default(0),
+    /** What the offer is for; first-purchase and welcome offers never reach customers or VIPs. */
+    goal: z.enum(["general", "first_purchase", "welcome"]).default("general"),
     /** For the `nba` placement: the next-best-action this campaign offers. */
     action: z.enum(NBA_ACTIONS).optional(),
     schedule: z

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { mulberry32 } from "./bandit";
+import { decide, type DecidableCampaign } from "./decide";
+import vectors from "./decide.vectors.json";
+
+interface VectorCampaign {
+  id: string;
+  placement: string;
+  priority?: number;
+  status?: DecidableCampaign["status"];
+  audience?: unknown;
+  holdout?: number;
+  forceHoldout?: boolean;
+  goal?: DecidableCampaign["goal"];
+  updated_at?: string;
+  content?: DecidableCampaign["variants"][number]["content"];
+}
+interface Vector {
+  name: string;
+  placements: string[];
+  campaigns: VectorCampaign[];
+  profile: unknown;
+  bought?: Record<string, number>;
+  decisions: [string, string][];
+  skipped?: Record<string, string>;
+}
+
+function campaignOf(v: VectorCampaign): DecidableCampaign {
+  return {
+    id: v.id,
+    placement: v.placement,
+    priority: v.priority ?? 0,
+    status: v.status ?? "active",
+    audience: (v.audience ?? { all: [] }) as DecidableCampaign["audience"],
+    caps: { per_day: null, lifetime: null, stop_after_click: false, stop_after_conversion: false },
+    schedule: null,
+    holdout: v.holdout ?? 0,
+    goal: v.goal ?? "general",
+    updated_at: v.updated_at ?? "2026-11-01T00:00:00Z",
+    variants: [{ id: "a", weight: 100, content: v.content ?? { title: v.id } }],
+  };
+}
+
+describe("decisions (JSON vectors)", () => {
+  it.each((vectors as Vector[]).map((v) => [v.name, v] as const))("%s", (_name, v) => {
+    const campaigns = v.campaigns.map(campaignOf);
+    // A sticky holdout stands for "this person fell in the holdout".
+    const assignments = Object.fromEntries(v.campaigns.filter((c) => c.forceHoldout).map((c) => [c.id, { variant_id: null, at: 1 }]));
+    const out = decide({
+      placements: v.placements,
+      campaigns,
+      subject: { profile: v.profile, context: {} },
+      history: {},
+      assignments,
+      boughtItems: v.bought ?? {},
+      personId: "person-1",
+      now: Date.parse("2026-11-27T12:00:00Z"),
+      shopTimezone: "UTC",
+      bandit: {},
+      random: mulberry32(1),
+    });
+    expect(out.decisions.map((d) => [d.placement, d.campaign_id])).toEqual(v.decisions);
+    for (const [campaignId, reason] of Object.entries(v.skipped ?? {})) {
+      const candidate = out.candidates.find((c) => c.campaign_id === campaignId);
+      expect(candidate?.outcome).toBe("skipped");
+      expect(candidate?.reason.startsWith(reason)).toBe(true);
+    }
+    for (const candidate of out.candidates) expect(candidate.reason.length).toBeGreaterThan(0);
+  });
+
+  it("records new sticky assignments without changing its input", () => {
+    const input = {
+      placements: ["top_banner"],
+      campaigns: [campaignOf({ id: "c", placement: "top_banner" })],
+      subject: { profile: {}, context: {} },
+      history: {},
+      assignments: {},
+      boughtItems: {},
+      personId: "p",
+      now: 5,
+      shopTimezone: "UTC",
+      bandit: {},
+      random: mulberry32(2),
+    };
+    const out = decide(input);
+    expect(out.assignments).toEqual({ c: { variant_id: "a", at: 5 } });
+    expect(input.assignments).toEqual({});
+  });
+});
