@@ -9,8 +9,9 @@ import type { ConsentMode, ProfileState, TrackedEvent } from "../core/types";
 
 export interface DecideRequest {
   placements: string[];
-  /** The shop's active campaigns for these placements (from the Worker's per-shop cache). */
-  campaigns: DecidableCampaign[];
+  /** The version of the shop's active campaigns; the campaigns come along only when asked for. */
+  version: string;
+  campaigns?: DecidableCampaign[] | undefined;
   context: Record<string, unknown>;
   shopTimezone: string;
   /** What each next-best-action earned per segment in this shop (for `nba`). */
@@ -34,18 +35,36 @@ function tokenSecret(env: Env): string {
 }
 
 /**
+ * Active campaigns by version, shared by every object of this isolate: campaigns cross the RPC
+ * boundary once per version and isolate instead of with every decision.
+ */
+const campaignVersions = new Map<string, DecidableCampaign[]>();
+const MAX_VERSIONS = 1000;
+
+/** Keeps the campaigns a request brought; false when it brought none and they are unknown here. */
+export function knowCampaigns(request: DecideRequest): boolean {
+  if (request.campaigns) {
+    if (campaignVersions.size >= MAX_VERSIONS) campaignVersions.clear();
+    campaignVersions.set(request.version, request.campaigns);
+    return true;
+  }
+  return campaignVersions.has(request.version);
+}
+
+/**
  * Decisions for a person from their live state, after the batch's events were applied. Without
  * personalization consent nobody is personalized: every candidate is skipped with that reason.
  */
 export async function decideFor(env: Env, shopId: string, profileId: string, state: ProfileState, consentMode: ConsentMode, request: DecideRequest, now: number): Promise<DecisionsOutcome> {
+  const campaigns = (campaignVersions.get(request.version) ?? []).filter((campaign) => request.placements.includes(campaign.placement));
   if (!hasConsent(state.consent_choices, "personalization", consentMode)) {
-    const candidates = request.campaigns.map((campaign) => ({ placement: campaign.placement, campaign_id: campaign.id, outcome: "skipped" as const, reason: "no_consent: personalization is not granted" }));
+    const candidates = campaigns.map((campaign) => ({ placement: campaign.placement, campaign_id: campaign.id, outcome: "skipped" as const, reason: "no_consent: personalization is not granted" }));
     return { decisions: [], candidates, state };
   }
   const profile = toApiProfile(state, consentMode, now);
   const outcome = decide({
     placements: request.placements,
-    campaigns: request.campaigns,
+    campaigns,
     subject: { profile, context: request.context },
     history: state.campaigns,
     assignments: state.assignments,

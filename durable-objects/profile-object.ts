@@ -6,7 +6,7 @@ import { toApiProfile, type ApiProfile } from "../core/profile-view";
 import { fullBucket, takeTokens, type Bucket, type BucketPolicy } from "../core/rate-limit";
 import type { ConsentMode, ConsentPurpose, Identifier, ProfileState } from "../core/types";
 import { absorbInto, type AbsorbRequest, type AbsorbResult, type HandOver } from "./merging";
-import { checkNudges, decideFor, interactionsOf, type DecideRequest, type Interaction, type SignedDecision } from "./decisions";
+import { checkNudges, decideFor, interactionsOf, knowCampaigns, type DecideRequest, type Interaction, type SignedDecision } from "./decisions";
 import { ProfileStorage, type ProfileDump } from "./profile-storage";
 
 /**
@@ -69,6 +69,8 @@ export type IngestResult =
     }
   | { ok: false; code: "rate_limited"; retryAfterSeconds: number }
   | { ok: false; code: "invalid_token"; index: number }
+  /** Decisions were asked with a campaigns version this isolate does not know: send them along. */
+  | { ok: false; code: "need_campaigns" }
   | Moved
   | Erased;
 
@@ -110,6 +112,7 @@ export class ProfileObject extends DurableObject<Env> {
 
   async ingest(request: IngestRequest): Promise<IngestResult> {
     if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
+    if (request.decide && !knowCampaigns(request.decide)) return { ok: false, code: "need_campaigns" };
     if (this.erased) {
       // A stale route (a cache, the index) must not revive an erased person; the home starts afresh.
       if (!request.viaHome) return { ok: false, code: "erased" };

@@ -23,6 +23,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { spawn } from "node:child_process";
 import autocannon from "autocannon";
 import { freePort, offlineEnv, prepareDatabase, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
 
@@ -100,6 +101,27 @@ const SCENARIOS = [
     request: (n, run) => pageViewBatch(`bench-v${n % MERGED_PAIRS}`, `${run.id}-m${n}`, n),
   },
   {
+    name: "decide",
+    route: "POST /v1/decide (3 placements, 20 campaigns)",
+    pool: VISITORS,
+    prepare: createCampaigns,
+    request: (n) => ({
+      method: "POST",
+      path: "/v1/decide",
+      headers: { origin: ORIGIN, "content-type": "application/json" },
+      body: json({ site: SITE_KEY, anonymous_id: `bench-v${n % VISITORS}`, placements: PLACEMENTS, context: { url: `${ORIGIN}/products/${n % 50}` } }),
+    }),
+  },
+  {
+    name: "collect-decide",
+    route: "POST /v1/collect + 3 placements",
+    pool: VISITORS,
+    request: (n, run) => {
+      const batch = pageViewBatch(`bench-v${n % VISITORS}`, `${run.id}-d${n}`, n);
+      return { ...batch, body: json({ ...JSON.parse(batch.body), placements: PLACEMENTS, context: { url: `${ORIGIN}/products/${n % 50}` } }) };
+    },
+  },
+  {
     name: "identify-merge",
     route: "POST /v1/collect (identify → merge)",
     // Latency of a merge: a new device identifies with the email of a known person, fewer
@@ -118,12 +140,54 @@ const SCENARIOS = [
   },
 ];
 
+const PLACEMENTS = ["top_banner", "popup", "inline:hero"];
+
+/** 20 active campaigns over the three placements, with audiences, caps, variants and holdouts. */
+async function createCampaigns(baseUrl) {
+  for (let i = 0; i < 20; i++) {
+    const response = await fetch(`${baseUrl}/v1/campaigns`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${SECRET_KEY}`, "content-type": "application/json" },
+      body: json({
+        name: `Bench campaign ${i}`,
+        placement: PLACEMENTS[i % 3],
+        priority: i % 5,
+        audience: { all: [{ attr: "counters.page_views", op: "gte", value: i % 3 }, { not: { attr: "segments", op: "contains", value: "vip" } }] },
+        caps: { per_day: 50, lifetime: 1000, stop_after_click: true, stop_after_conversion: true },
+        holdout: 0.1,
+        variants: [
+          { id: "a", weight: 50, content: { title: `Offer ${i}`, cta: { label: "Shop", url: "/sale" } } },
+          { id: "b", weight: 50, content: { title: `Deal ${i}` } },
+        ],
+      }),
+    });
+    if (response.status !== 201) throw new Error(`campaign ${i}: ${response.status} ${await response.text()}`);
+  }
+  process.stdout.write("prepare: 20 active campaigns\n");
+}
+
 /** Targets over the results: `metric` of `scenario` compared with `value`. */
 const TARGETS = [
   { scenario: "collect", metric: "throughput_ratio", op: ">=", value: 0.5, label: "collect >= 0.5x healthz throughput" },
   { scenario: "collect", metric: "p99_ratio", op: "<=", value: 3, label: "collect p99 <= 3x healthz p99" },
   { scenario: "collect-merged", metric: "vs_unmerged", op: ">=", value: 0.9, label: "merged-device collect ratio >= 0.9x the unmerged one" },
+  { scenario: "decide", metric: "throughput_ratio", op: ">=", value: 0.6, label: "decide >= 0.6x healthz throughput" },
+  { scenario: "collect-decide", metric: "throughput_ratio", op: ">=", value: 0.5, label: "collect+decide >= 0.5x healthz throughput" },
 ];
+
+/** The pure decision engine on its own: `vitest bench` prints decisions per second. */
+function benchCore() {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "bench", "--run", "--project", "core"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.on("close", () => {
+      const line = output.split("\n").find((l) => l.includes("decisions for one profile"));
+      const hz = line ? /·\s.*?\s{2,}([\d,.]+)/.exec(line.replace(/\u001b\[[0-9;]*m/g, "")) : null;
+      resolve(hz ? Number(hz[1].replace(/,/g, "")) : null);
+    });
+  });
+}
 
 /** Merges each visitor of `collect` into a person who identified first on another device. */
 async function mergePairs(baseUrl) {
@@ -356,6 +420,8 @@ async function main() {
     if (noisy) console.log("note: the runtime (or the machine) slowed during the run; each ratio uses the baseline next to it");
     console.log("");
     for (const target of targets) console.log(`${target.pass ? "PASS" : "MISS"}  ${target.label} (${fmt(target.actual, 2)}x)`);
+    const coreHz = await benchCore();
+    if (coreHz !== null) console.log(`pure core: ${Math.round(coreHz)} decisions per second for one profile against 100 campaigns (3 placements)`);
     const merges = rows.find((row) => row.name === "identify-merge");
     if (merges) console.log(`merge latency (identify of a new device with a known email): p50 ${fmt(merges.latency_ms.p50, 0)} ms, p99 ${fmt(merges.latency_ms.p99, 0)} ms at ${merges.connections} connections`);
 

@@ -10,9 +10,16 @@ import type { Shop } from "./db/shops";
  */
 export async function decideRequest(db: Database, shop: Shop, placements: readonly string[], context: Record<string, unknown>): Promise<DecideRequest | undefined> {
   if (placements.length === 0) return undefined;
-  const campaigns = (await activeCampaigns(db, shop.id)).filter((campaign) => placements.includes(campaign.placement));
+  const active = await activeCampaigns(db, shop.id);
   const bandit = placements.includes("nba") ? await banditState(db, shop.id) : {};
-  return { placements: [...placements], campaigns, context, shopTimezone: shop.settings.timezone, bandit };
+  // The campaigns travel only when the object asks for them (it keeps them by version).
+  return { placements: [...placements], version: active.version, context, shopTimezone: shop.settings.timezone, bandit };
+}
+
+/** The same request with the campaigns themselves, for an object that did not have this version. */
+export async function withCampaigns(db: Database, shop: Shop, request: DecideRequest): Promise<DecideRequest> {
+  const active = await activeCampaigns(db, shop.id);
+  return { ...request, version: active.version, campaigns: active.campaigns };
 }
 
 /**
@@ -22,7 +29,7 @@ export async function decideRequest(db: Database, shop: Shop, placements: readon
 export async function learnFromInteractions(db: Database, shop: Shop, interactions: readonly Interaction[]): Promise<void> {
   const nba = interactions.filter((interaction) => interaction.placement === "nba" && interaction.type !== "nudge_dismiss");
   if (nba.length === 0) return;
-  const actions = new Map((await activeCampaigns(db, shop.id)).map((campaign) => [campaign.id, campaign.action]));
+  const actions = new Map((await activeCampaigns(db, shop.id)).campaigns.map((campaign) => [campaign.id, campaign.action]));
   const outcomes: NbaOutcome[] = nba.flatMap((interaction) => {
     const action = actions.get(interaction.campaign_id);
     return action ? [{ segment: interaction.segment, action, kind: interaction.type === "nudge_click" ? ("success" as const) : ("trial" as const) }] : [];

@@ -1,5 +1,6 @@
 import { IDENTIFIER_STRENGTH } from "../core/identifiers";
 import type { Identifier } from "../core/types";
+import type { DecideRequest } from "../durable-objects/decisions";
 import type { IngestRequest, IngestResult, Moved, ProfileObject } from "../durable-objects/profile-object";
 import type { Database } from "./db/client";
 import { knownProfileId, lookupProfileIds } from "./db/identities";
@@ -100,10 +101,20 @@ export type Ingested = Extract<IngestResult, { ok: true }>;
  * Sends a batch to a person (following a merge) and turns a refusal for rate into a 429. A
  * stale route to an erased person is retried at the identifier's home, which starts afresh.
  */
-export async function ingestInto(profiles: Profiles, profileId: string, request: IngestRequest, home: string = profileId): Promise<Ingested> {
+export async function ingestInto(
+  profiles: Profiles,
+  profileId: string,
+  request: IngestRequest,
+  home: string = profileId,
+  withCampaigns?: (decide: DecideRequest) => Promise<DecideRequest>,
+): Promise<Ingested> {
   const viaHome = profileId === home;
   const { value } = await follow<IngestResult>(profiles, profileId, async (stub, hop) => (await stub.ingest({ ...request, viaHome: viaHome && hop === 0 })) as IngestResult);
   if (value.ok) return value;
+  if (value.code === "need_campaigns") {
+    if (!request.decide || !withCampaigns || request.decide.campaigns) throw new Error("the profile object asked for campaigns it was sent");
+    return ingestInto(profiles, profileId, { ...request, decide: await withCampaigns(request.decide) }, home);
+  }
   if (value.code === "invalid_token") {
     throw new ApiError(400, "invalid_token", `events[${value.index}].token: not a decision token of this shop for this person, campaign and variant`, `events[${value.index}].token`);
   }

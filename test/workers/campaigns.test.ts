@@ -79,10 +79,13 @@ describe("/v1/campaigns", () => {
   it("shows a change to the decision engine's campaign cache at once", async () => {
     const shop = await createShop();
     const db = database(env.DB);
-    expect(await activeCampaigns(db, shop.shop_id)).toEqual([]);
+    const before = await activeCampaigns(db, shop.shop_id);
+    expect(before.campaigns).toEqual([]);
     const campaign = (await (await api(shop, "POST", "/v1/campaigns", banner)).json()) as StoredCampaign;
-    expect((await activeCampaigns(db, shop.shop_id)).map((c) => c.id)).toEqual([campaign.id]);
+    const after = await activeCampaigns(db, shop.shop_id);
+    expect(after.campaigns.map((c) => c.id)).toEqual([campaign.id]);
+    expect(after.version).not.toBe(before.version);
     await api(shop, "PUT", `/v1/campaigns/${campaign.id}`, { ...banner, status: "paused" });
-    expect(await activeCampaigns(db, shop.shop_id)).toEqual([]);
+    expect((await activeCampaigns(db, shop.shop_id)).campaigns).toEqual([]);
   });
 });

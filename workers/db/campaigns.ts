@@ -1,4 +1,5 @@
 import { and, count, eq, isNull } from "drizzle-orm";
+import { fnv1a32 } from "../../core/assignment";
 import { randomToken } from "../crypto";
 import type { Campaign } from "../schemas/campaign";
 import { TtlCache } from "../ttl-cache";
@@ -14,7 +15,13 @@ export const MAX_CAMPAIGNS_PER_SHOP = 500;
  * A shop's campaigns that can show, cached per isolate so that decisions cost no query; a change
  * clears this isolate's entry at once, other isolates see it within the TTL.
  */
-const liveCampaigns = new TtlCache<StoredCampaign[]>(5_000);
+const liveCampaigns = new TtlCache<ActiveCampaigns>(5_000);
+
+/** The active campaigns with a version that changes whenever any of them does (a content hash). */
+export interface ActiveCampaigns {
+  version: string;
+  campaigns: StoredCampaign[];
+}
 
 type Row = typeof campaigns.$inferSelect;
 
@@ -79,11 +86,12 @@ export async function deleteCampaign(db: Database, shopId: string, id: string, n
 }
 
 /** The active campaigns of a shop, from the isolate cache when it is fresh. */
-export async function activeCampaigns(db: Database, shopId: string): Promise<StoredCampaign[]> {
+export async function activeCampaigns(db: Database, shopId: string): Promise<ActiveCampaigns> {
   const cached = liveCampaigns.get(shopId);
   if (cached) return cached;
-  const rows = await db.select().from(campaigns).where(and(ofShop(shopId), eq(campaigns.status, "active")));
-  const active = rows.map(toCampaign);
+  const rows = await db.select().from(campaigns).where(and(ofShop(shopId), eq(campaigns.status, "active"))).orderBy(campaigns.id);
+  const list = rows.map(toCampaign);
+  const active = { version: `${shopId}:${fnv1a32(JSON.stringify(list)).toString(36)}`, campaigns: list };
   liveCampaigns.set(shopId, active);
   return active;
 }

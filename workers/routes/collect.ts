@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { BROWSER_LIMITS, parseCollectBatch } from "../../core/batch";
 import { readJsonBody } from "../body";
-import { decideRequest, learnFromInteractions } from "../decisions";
+import { decideRequest, learnFromInteractions, withCampaigns } from "../decisions";
 import { ApiError } from "../errors";
 import { reconcileIdentity } from "../identity";
 import { browserCors } from "../middleware/cors";
@@ -43,6 +43,7 @@ export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("
       decide,
     },
     home,
+    (request) => withCampaigns(c.var.db, shop, request),
   );
   await learnFromInteractions(c.var.db, shop, result.interactions);
   const identify = events.find((event) => event.type === "identify");
@@ -51,7 +52,7 @@ export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("
   // This batch merged the device into another person: decide again as that person.
   const decisions =
     decide && person !== result.profileId
-      ? (await ingestInto(profiles, person, { ...emptyBatch(shop, receivedAt), decide })).decisions
+      ? (await ingestInto(profiles, person, { ...emptyBatch(shop, receivedAt), decide }, person, (request) => withCampaigns(c.var.db, shop, request))).decisions
       : result.decisions;
   return c.json({
     profile_id: person,

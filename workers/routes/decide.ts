@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { parseDecideBody } from "../../core/batch";
 import { readJsonBody } from "../body";
-import { decideRequest } from "../decisions";
+import { decideRequest, withCampaigns } from "../decisions";
 import type { Shop } from "../db/shops";
 import { ApiError } from "../errors";
 import { browserCors } from "../middleware/cors";
@@ -39,7 +39,7 @@ export const decideRoute = new Hono<AppEnv>().use("/v1/decide", browserCors).pos
   const { start, home } =
     person.kind === "anonymous_id" ? deviceRoute(profiles, shop.id, person.value) : { start: await resolveProfileId(profiles, c.var.db, shop.id, [person]), home: homeObjectId(profiles, shop.id, person) };
   const decide = await decideRequest(c.var.db, shop, placements, context);
-  const result = await ingestInto(profiles, start, { ...emptyBatch(shop, receivedAt), viaHome: start === home, decide }, home);
+  const result = await ingestInto(profiles, start, { ...emptyBatch(shop, receivedAt), viaHome: start === home, decide }, home, (request) => withCampaigns(c.var.db, shop, request));
   const explain = server && c.req.query("explain") === "1";
   return c.json({ profile_id: result.profileId, decisions: result.decisions, ...(explain ? { candidates: result.candidates } : {}) });
 });
