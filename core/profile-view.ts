@@ -1,5 +1,6 @@
 import { effectiveConsent } from "./consent";
 import { deriveProfile } from "./derive";
+import { customSegments, type SegmentRules } from "./segments";
 import { daysBetween } from "./time";
 import type { CartState, ConsentPurpose, ConsentMode, Derived, Item, OrderSummary, ProfileState, RecentItem } from "./types";
 
@@ -29,10 +30,10 @@ export interface ApiProfile extends Derived {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The profile in the shape of the API contract (SPEC §2), with derived fields as of `now`. */
-export function toApiProfile(state: ProfileState, mode: ConsentMode, now: number): ApiProfile {
+export function toApiProfile(state: ProfileState, mode: ConsentMode, now: number, segmentRules: SegmentRules = {}): ApiProfile {
   const derived = deriveProfile(state, now);
   const { orders, cart } = state;
-  return {
+  const profile: ApiProfile = {
     profile_id: state.profile_id,
     identifiers: state.identifiers,
     traits: state.traits,
@@ -62,4 +63,6 @@ export function toApiProfile(state: ProfileState, mode: ConsentMode, now: number
     created_at: iso(state.created_at),
     updated_at: iso(state.updated_at),
   };
+  const own = customSegments(profile, segmentRules).filter((name) => !profile.segments.includes(name));
+  return own.length === 0 ? profile : { ...profile, segments: [...profile.segments, ...own] };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emptyProfile } from "./profile";
-import { builtInSegments, rfmScores } from "./segments";
+import { builtInSegments, customSegments, rfmScores } from "./segments";
 import { DAY_MS } from "./time";
 import type { ProfileState, Rfm } from "./types";
 
@@ -112,5 +112,16 @@ describe("RFM scores", () => {
   ];
   it.each(vectors)("%s scores %j", (_label, shape, expected) => {
     expect(rfmScores(person(shape), NOW)).toEqual(expected);
+  });
+});
+
+describe("a shop's own segments", () => {
+  it("lists the segments whose rule the profile meets", () => {
+    const rules = {
+      big_spender: { attr: "orders.revenue", op: "gte", value: 100 },
+      shoe_lover: { attr: "views.category.shoes", op: "gt", value: 3 },
+    } as const;
+    expect(customSegments({ orders: { revenue: 150 }, views: { category: { shoes: 1 } } }, rules)).toEqual(["big_spender"]);
+    expect(customSegments({}, {})).toEqual([]);
   });
 });

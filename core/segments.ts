@@ -1,4 +1,5 @@
 import { LAPSED_AFTER_DAYS } from "./lifecycle";
+import { evaluateRule, type Rule } from "./rules";
 import { DAY_MS, daysBetween } from "./time";
 import type { ProfileState, Rfm } from "./types";
 
@@ -51,4 +52,14 @@ export function rfmScores(state: ProfileState, now: number): Rfm {
     frequency: score(orders.count, [1, 2, 4, 8]),
     monetary: Math.max(1, score(orders.revenue, [1, 100, 500, 2000])),
   };
+}
+
+/** A shop's own segments: a name and an audience rule over the profile (built-in segments included). */
+export type SegmentRules = Record<string, Rule>;
+
+/** The shop's segments the person is in, evaluated on the profile as the API shows it. */
+export function customSegments(profile: unknown, rules: SegmentRules): string[] {
+  return Object.entries(rules)
+    .filter(([, rule]) => evaluateRule(rule, { profile, context: {} }).match)
+    .map(([name]) => name);
 }

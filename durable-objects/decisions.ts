@@ -5,6 +5,7 @@ import { signDecision, verifyDecision } from "../core/decision-token";
 import type { IncomingEvent } from "../core/profile";
 import { toApiProfile } from "../core/profile-view";
 import { deriveProfile } from "../core/derive";
+import type { SegmentRules } from "../core/segments";
 import type { ConsentMode, ProfileState, TrackedEvent } from "../core/types";
 
 export interface DecideRequest {
@@ -55,13 +56,22 @@ export function knowCampaigns(request: DecideRequest): boolean {
  * Decisions for a person from their live state, after the batch's events were applied. Without
  * personalization consent nobody is personalized: every candidate is skipped with that reason.
  */
-export async function decideFor(env: Env, shopId: string, profileId: string, state: ProfileState, consentMode: ConsentMode, request: DecideRequest, now: number): Promise<DecisionsOutcome> {
+export async function decideFor(
+  env: Env,
+  shopId: string,
+  profileId: string,
+  state: ProfileState,
+  consentMode: ConsentMode,
+  segmentRules: SegmentRules,
+  request: DecideRequest,
+  now: number,
+): Promise<DecisionsOutcome> {
   const campaigns = (campaignVersions.get(request.version) ?? []).filter((campaign) => request.placements.includes(campaign.placement));
   if (!hasConsent(state.consent_choices, "personalization", consentMode)) {
     const candidates = campaigns.map((campaign) => ({ placement: campaign.placement, campaign_id: campaign.id, outcome: "skipped" as const, reason: "no_consent: personalization is not granted" }));
     return { decisions: [], candidates, state };
   }
-  const profile = toApiProfile(state, consentMode, now);
+  const profile = toApiProfile(state, consentMode, now, segmentRules);
   const outcome = decide({
     placements: request.placements,
     campaigns,

@@ -4,6 +4,7 @@ import type { AuditEntry, MergeCause, Route } from "../core/identity";
 import { applyBatch, emptyProfile, type IncomingEvent } from "../core/profile";
 import { toApiProfile, type ApiProfile } from "../core/profile-view";
 import { fullBucket, takeTokens, type Bucket, type BucketPolicy } from "../core/rate-limit";
+import type { SegmentRules } from "../core/segments";
 import type { ConsentMode, ConsentPurpose, Identifier, ProfileState } from "../core/types";
 import { absorbInto, type AbsorbRequest, type AbsorbResult, type HandOver } from "./merging";
 import { checkNudges, decideFor, interactionsOf, knowCampaigns, type DecideRequest, type Interaction, type SignedDecision } from "./decisions";
@@ -38,6 +39,8 @@ export interface IngestRequest {
   receivedAt: number;
   /** True when this object was reached as the home of the batch's identifier, not through a cache or the index. */
   viaHome: boolean;
+  /** The shop's own segments (settings), part of the profile that audiences read. */
+  segmentRules: SegmentRules;
   /** Placements to decide after the events are applied (collect's `placements`, `/v1/decide`). */
   decide?: DecideRequest | undefined;
 }
@@ -137,7 +140,7 @@ export class ProfileObject extends DurableObject<Env> {
     // A visitor with nothing stored yet is decided for as an empty profile, and stays unstored.
     const applied = outcome.stored.length > 0 ? outcome.state : this.state;
     const decided = request.decide
-      ? await decideFor(this.env, request.shopId, this.profileId, applied ?? current, request.consentMode, request.decide, request.receivedAt)
+      ? await decideFor(this.env, request.shopId, this.profileId, applied ?? current, request.consentMode, request.segmentRules, request.decide, request.receivedAt)
       : null;
     const state = decided && applied ? decided.state : applied;
     if (state && (outcome.stored.length > 0 || state !== this.state)) {
@@ -159,16 +162,16 @@ export class ProfileObject extends DurableObject<Env> {
     };
   }
 
-  async profile(consentMode: ConsentMode): Promise<ApiProfile | Moved | null> {
+  async profile(consentMode: ConsentMode, segmentRules: SegmentRules = {}): Promise<ApiProfile | Moved | null> {
     if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
-    return this.state ? toApiProfile(this.state, consentMode, Date.now()) : null;
+    return this.state ? toApiProfile(this.state, consentMode, Date.now(), segmentRules) : null;
   }
 
   /** Everything held about the person (GDPR art. 15/20), absorbed people's data included. */
-  async exportData(consentMode: ConsentMode): Promise<PersonExport | Moved | null> {
+  async exportData(consentMode: ConsentMode, segmentRules: SegmentRules = {}): Promise<PersonExport | Moved | null> {
     if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
     if (!this.state) return null;
-    return { profile: toApiProfile(this.state, consentMode, Date.now()), dump: this.store.dump(this.profileId) };
+    return { profile: toApiProfile(this.state, consentMode, Date.now(), segmentRules), dump: this.store.dump(this.profileId) };
   }
 
   /** Merges another person into this one (this one survives). Idempotent; see merging.ts. */

@@ -159,6 +159,7 @@ export function emptyBatch(shop: Shop, receivedAt: number): IngestRequest {
     events: [],
     batchConsent: null,
     batchIdentifiers: [],
+    segmentRules: shop.settings.segments,
     receivedAt,
     viaHome: false,
   };

@@ -25,7 +25,7 @@ describe("ProfileObject storage", () => {
       source: "server",
       events: [pageView("old-1", now - 80 * DAY), pageView("old-2", now - 80 * DAY), pageView("new-1", now - DAY)],
       batchConsent: null,
-      batchIdentifiers: [], viaHome: true,
+      batchIdentifiers: [], viaHome: true, segmentRules: {},
       receivedAt: now,
     });
     const result = await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now + 11 * DAY));
@@ -45,7 +45,7 @@ describe("ProfileObject storage", () => {
   it("still de-duplicates an event id within the de-duplication window after compaction", async () => {
     const person = stub(`dedup-${Date.now()}`);
     const now = Date.now();
-    const request = { shopId: "s", consentMode: "implied" as const, source: "server" as const, events: [pageView("once", now)], batchConsent: null, batchIdentifiers: [], viaHome: true, receivedAt: now };
+    const request = { shopId: "s", consentMode: "implied" as const, source: "server" as const, events: [pageView("once", now)], batchConsent: null, batchIdentifiers: [], viaHome: true, segmentRules: {}, receivedAt: now };
     await person.ingest(request);
     await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now + 6 * DAY));
     const retry = await person.ingest({ ...request, receivedAt: now + 6 * DAY });
@@ -55,7 +55,7 @@ describe("ProfileObject storage", () => {
   it("schedules its compaction with an alarm once it holds data", async () => {
     const person = stub(`alarm-${Date.now()}`);
     const now = Date.now();
-    await person.ingest({ shopId: "s", consentMode: "implied", source: "server", events: [pageView("a", now)], batchConsent: null, batchIdentifiers: [], viaHome: true, receivedAt: now });
+    await person.ingest({ shopId: "s", consentMode: "implied", source: "server", events: [pageView("a", now)], batchConsent: null, batchIdentifiers: [], viaHome: true, segmentRules: {}, receivedAt: now });
     expect(await runDurableObjectAlarm(person)).toBe(true);
   });
 });

@@ -220,3 +220,25 @@ describe("next-best-action", () => {
     expect(((await response.json()) as { error: { field: string } }).error.field).toBe("action");
   });
 });
+
+describe("a shop's own segments", () => {
+  it("puts people in segments the shop defines by rule, which audiences can target", async () => {
+    const shop = await createShop();
+    const saved = await api(shop, "PUT", "/v1/settings", { segments: { big_spender: { attr: "orders.revenue", op: "gte", value: 100 } } });
+    expect(saved.status).toBe(200);
+    const campaignId = await createCampaign(shop, { ...shipping, audience: { attr: "segments", op: "contains", value: "big_spender" } });
+    const anon = visitorId();
+    expect((await collectWith(shop, anon, [{ type: "purchase", transaction_id: "S-1", value: 60 }])).decisions).toEqual([]);
+    const answer = await collectWith(shop, anon, [{ type: "purchase", transaction_id: "S-2", value: 60 }]);
+    expect(answer.decisions.map((d) => d.campaign_id)).toEqual([campaignId]);
+    expect((await getProfile(shop, `anonymous_id:${anon}`)).body.segments).toContain("big_spender");
+  });
+
+  it("refuses a segment with a bad rule or a built-in name", async () => {
+    const shop = await createShop();
+    const bad = await api(shop, "PUT", "/v1/settings", { segments: { fans: { attr: "cart.colour", op: "eq", value: "red" } } });
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe("segments.fans.attr");
+    const builtIn = await api(shop, "PUT", "/v1/settings", { segments: { vip: { attr: "orders.count", op: "gt", value: 1 } } });
+    expect(builtIn.status).toBe(400);
+  });
+});

@@ -28,6 +28,7 @@ function toShop(row: ShopRow): Shop {
       allowed_origins: row.allowedOrigins,
       consent_mode: row.consentMode,
       data_region: stored.data_region ?? DEFAULT_SETTINGS.data_region,
+      segments: stored.segments ?? DEFAULT_SETTINGS.segments,
       smart_sending_hours: stored.smart_sending_hours ?? DEFAULT_SETTINGS.smart_sending_hours,
       rate_limit: stored.rate_limit ?? DEFAULT_SETTINGS.rate_limit,
       quiet_hours: stored.quiet_hours === undefined ? DEFAULT_SETTINGS.quiet_hours : stored.quiet_hours,

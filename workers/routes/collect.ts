@@ -38,6 +38,7 @@ export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("
       events: events.map((event) => ({ event, identifiers: [device] })),
       batchConsent: consent,
       batchIdentifiers: [device],
+      segmentRules: shop.settings.segments,
       receivedAt,
       viaHome: true,
       decide,

@@ -48,6 +48,7 @@ export const serverEvents = new Hono<AppEnv>().post("/v1/events", secretKey, asy
         events: events.map(({ event, identifiers }) => ({ event, identifiers })),
         batchConsent: null,
         batchIdentifiers: [],
+        segmentRules: shop.settings.segments,
         receivedAt,
         viaHome: profileId === home,
       },

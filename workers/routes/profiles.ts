@@ -50,13 +50,13 @@ function exportBody(data: PersonExport) {
 export const profiles = new Hono<AppEnv>()
   .get("/v1/profiles/:key{[^/]+}/export", secretKey, async (c) => {
     const { profiles, profileId } = await personOf(c);
-    const { value } = await follow<PersonExport | Moved | null>(profiles, profileId, async (stub) => (await stub.exportData(c.var.shop.settings.consent_mode)) as PersonExport | Moved | null);
+    const { value } = await follow<PersonExport | Moved | null>(profiles, profileId, async (stub) => (await stub.exportData(c.var.shop.settings.consent_mode, c.var.shop.settings.segments)) as PersonExport | Moved | null);
     if (!value) throw notFound();
     return c.json(exportBody(value));
   })
   .get("/v1/profiles/:key{.+}", secretKey, async (c) => {
     const { profiles, profileId } = await personOf(c);
-    const { value } = await follow<ApiProfile | Moved | null>(profiles, profileId, async (stub) => (await stub.profile(c.var.shop.settings.consent_mode)) as ApiProfile | Moved | null);
+    const { value } = await follow<ApiProfile | Moved | null>(profiles, profileId, async (stub) => (await stub.profile(c.var.shop.settings.consent_mode, c.var.shop.settings.segments)) as ApiProfile | Moved | null);
     if (!value) throw notFound();
     return c.json(value);
   })

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { isValidOriginPattern } from "../../core/origins";
+import { validateRule } from "../../core/rules";
+import type { SegmentRules } from "../../core/segments";
 
 export function isValidTimezone(timezone: string): boolean {
   try {
@@ -31,6 +33,25 @@ const httpUrl = z
   }, "must be an http(s) URL");
 const providerSettings = z.record(z.string().max(64), z.union([z.string().max(2048), z.number(), z.boolean(), z.null()]));
 
+const BUILT_IN_SEGMENTS = ["vip", "lapsed", "new_customer", "repeat_customer", "cart_abandoner", "browse_abandoner", "subscriber"];
+
+/** A shop's own segments: snake_case names, each an audience rule (validated like a campaign's). */
+export const segmentRulesSchema = z
+  .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "segment names are snake_case"), z.unknown())
+  .superRefine((segments, ctx) => {
+    const names = Object.keys(segments);
+    if (names.length > 50) ctx.addIssue({ code: "custom", message: "at most 50 segments" });
+    for (const name of names) {
+      if (BUILT_IN_SEGMENTS.includes(name)) ctx.addIssue({ code: "custom", message: `"${name}" is a built-in segment`, path: [name] });
+      const problem = validateRule(segments[name], "");
+      if (problem) {
+        const path = (problem.field ?? "").split(/\.|\[|\]/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+        ctx.addIssue({ code: "custom", message: problem.message.replace(/^[^:]*: /, ""), path: [name, ...path] });
+      }
+    }
+  })
+  .transform((segments) => segments as SegmentRules);
+
 /** The full settings of a shop as `GET /v1/settings` shows them. */
 export const settingsSchema = z.strictObject({
   name: z.string().min(1).max(200),
@@ -38,6 +59,7 @@ export const settingsSchema = z.strictObject({
   allowed_origins: allowedOriginsSchema,
   consent_mode: consentModeSchema,
   data_region: dataRegionSchema,
+  segments: segmentRulesSchema,
   smart_sending_hours: z.number().min(0).max(168),
   /** The shop's own rate for browser and server batches, per edge isolate (see README). */
   rate_limit: z.strictObject({ per_second: z.number().min(1).max(100_000), burst: z.number().int().min(1).max(1_000_000) }),
@@ -55,6 +77,7 @@ export const DEFAULT_SETTINGS: Omit<ShopSettings, "name"> = {
   allowed_origins: [],
   consent_mode: "required",
   data_region: "default",
+  segments: {},
   smart_sending_hours: 16,
   rate_limit: { per_second: 1000, burst: 2000 },
   quiet_hours: { start: "21:00", end: "08:00" },
