@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { evaluateRule, isKnownPath, validateRule, type Rule } from "./rules";
+import { emptyProfile } from "./profile";
+import { toApiProfile } from "./profile-view";
+import { evaluateRule, isKnownPath, resolvePath, staticPaths, validateRule, type Rule } from "./rules";
 import vectors from "./rules.vectors.json";
 
 interface EvaluateCase {
@@ -52,5 +54,23 @@ describe("rule limits and reasons", () => {
     ["__proto__", false],
   ])("knows whether %s is a path (%s)", (path, known) => {
     expect(isKnownPath(path)).toBe(known);
+  });
+});
+
+describe("every path of the profile", () => {
+  const now = Date.parse("2026-11-27T12:00:00Z");
+  const state = emptyProfile("p", now - 40 * 24 * 60 * 60 * 1000);
+  state.identifiers = { anonymous_ids: ["d"], email: "a@example.com", customer_id: "c", phone: "+4915112345678" };
+  state.cart = { items: [{ item_id: "x", price: 1 }], value: 1, currency: "EUR", updated_at: now };
+  state.orders = { count: 2, revenue: 20, first_at: now - 30 * 86_400_000, last_at: now - 86_400_000, items: { x: 1 }, recent: [
+    { transaction_id: "t2", at: now - 86_400_000, value: 10, currency: "EUR" },
+    { transaction_id: "t1", at: now - 30 * 86_400_000, value: 10, currency: "EUR" },
+  ] };
+  const profile = toApiProfile(state, "implied", now);
+  const context = { url: "https://s.example/p", path: "/p", referrer: "https://r.example", device: "mobile", locale: "de", utm: { source: "a", medium: "b", campaign: "c", term: "d", content: "e" } };
+
+  it.each(staticPaths().map((path) => [path]))("%s names a value of the profile or the context", (path) => {
+    const value = resolvePath({ profile, context }, path);
+    expect(value).not.toBeUndefined();
   });
 });

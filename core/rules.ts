@@ -73,6 +73,11 @@ const STATIC_PATHS = new Set([
 const COUNT_PREFIXES = ["views.category.", "views.items.", "orders.items."];
 const OPEN_PREFIXES = [...COUNT_PREFIXES, "traits."];
 
+/** The fixed paths (maps of counts and traits take any key after their prefix). */
+export function staticPaths(): string[] {
+  return [...STATIC_PATHS];
+}
+
 export function isKnownPath(path: string): boolean {
   if (STATIC_PATHS.has(path)) return true;
   return OPEN_PREFIXES.some((prefix) => path.startsWith(prefix) && path.length > prefix.length);
