@@ -109,15 +109,17 @@ export type NudgeCheck = { ok: true; placements: Map<TrackedEvent, string> } | {
 
 /**
  * Checks the tokens of a batch's `nudge_*` events: genuine, of this shop, for this person (or a
- * person they absorbed), and naming the event's campaign and variant. Returns the first bad one,
- * or the placement each event's decision was made for.
+ * person they absorbed: read only when a batch has such events), and naming the event's campaign
+ * and variant. Returns the first bad one, or the placement each event's decision was made for.
  */
-export async function checkNudges(env: Env, shopId: string, personIds: ReadonlySet<string>, events: readonly IncomingEvent[]): Promise<NudgeCheck> {
+export async function checkNudges(env: Env, shopId: string, personIds: () => ReadonlySet<string>, events: readonly IncomingEvent[]): Promise<NudgeCheck> {
   const placements = new Map<TrackedEvent, string>();
+  let people: ReadonlySet<string> | null = null;
   for (const [index, { event }] of events.entries()) {
     if (!NUDGE_EVENTS.has(event.type)) continue;
+    people ??= personIds();
     const claims = await verifyDecision(tokenSecret(env), event.token ?? "");
-    const genuine = claims !== null && claims.shop === shopId && personIds.has(claims.person) && claims.campaign === event.campaign_id && claims.variant === event.variant_id;
+    const genuine = claims !== null && claims.shop === shopId && people.has(claims.person) && claims.campaign === event.campaign_id && claims.variant === event.variant_id;
     if (!genuine || !claims) return { ok: false, index };
     placements.set(event, claims.placement);
   }

@@ -124,7 +124,7 @@ export class ProfileObject extends DurableObject<Env> {
     }
     const limited = this.takeRate(request.events.length, request.receivedAt);
     if (limited) return limited;
-    const nudges = await checkNudges(this.env, request.shopId, new Set([this.profileId, ...this.store.absorbed()]), request.events);
+    const nudges = await checkNudges(this.env, request.shopId, () => new Set([this.profileId, ...this.store.absorbed()]), request.events);
     if (!nudges.ok) return { ok: false, code: "invalid_token", index: nudges.index };
     const ids = request.events.flatMap(({ event }) => (event.id === null ? [] : [event.id]));
     const transactionIds = request.events.flatMap(({ event }) => (event.transaction_id === undefined ? [] : [event.transaction_id]));

@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ProfileObject } from "../../durable-objects/profile-object";
-import { DEDUP_WINDOW_MS, RAW_EVENT_RETENTION_MS } from "../../durable-objects/profile-storage";
+import { DEDUP_WINDOW_MS, MAX_RAW_EVENTS, RAW_EVENT_RETENTION_MS } from "../../durable-objects/profile-storage";
 import type { ApiProfile } from "../../core/profile-view";
 import type { TrackedEvent } from "../../core/types";
 
@@ -40,6 +40,24 @@ describe("ProfileObject storage", () => {
     expect(((await person.profile("implied")) as ApiProfile | null)?.counters.events).toBe(3);
     expect(RAW_EVENT_RETENTION_MS).toBe(90 * DAY);
     expect(DEDUP_WINDOW_MS).toBeGreaterThanOrEqual(7 * DAY);
+  });
+
+  it("folds the oldest raw events into the summary beyond the row cap, however recent", async () => {
+    const person = stub(`cap-${Date.now()}`);
+    const now = Date.now();
+    await person.ingest({ shopId: "s", consentMode: "implied", source: "server", events: [pageView("first", now)], batchConsent: null, batchIdentifiers: [], viaHome: true, segmentRules: {}, receivedAt: now });
+    const result = await runInDurableObject(person, (instance: ProfileObject, state) => {
+      state.storage.transactionSync(() => {
+        for (let i = 0; i < MAX_RAW_EVENTS + 4; i++) {
+          state.storage.sql.exec("INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, 'page_view', ?, ?, '{}')", `bulk-${i}`, now - 1000 + i, now);
+        }
+      });
+      return instance.compact(now);
+    });
+    expect(result.summarized).toBe(5);
+    await runInDurableObject(person, (_instance, state) => {
+      expect(state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n).toBe(MAX_RAW_EVENTS);
+    });
   });
 
   it("still de-duplicates an event id within the de-duplication window after compaction", async () => {

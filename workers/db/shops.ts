@@ -12,10 +12,6 @@ export interface Shop {
   settings: ShopSettings;
 }
 
-export function consentModeOf(shop: Shop): ConsentMode {
-  return shop.settings.consent_mode;
-}
-
 const shopCache = new TtlCache<Shop>(5_000);
 
 function toShop(row: ShopRow): Shop {
