@@ -45,6 +45,17 @@ const VECTORS: [string, string, boolean][] = [
   ["shop.example", "https://shop.example", false],
   ["https://*", "https://shop.example", false],
   ["ftp://shop.example", "ftp://shop.example", false],
+  // a wildcard over a public suffix, even if stored before the rule, matches nothing
+  ["https://*.com", "https://evil.com", false],
+  ["https://*.co.uk", "https://shop.co.uk", false],
+  ["https://*.github.io", "https://alice.github.io", false],
+  // a wildcard on a registrable domain under a public suffix
+  ["https://*.myshop.co.uk", "https://www.myshop.co.uk", true],
+  ["https://*.myshop.co.uk", "https://www.othershop.co.uk", false],
+  ["https://*.alice.github.io", "https://docs.alice.github.io", true],
+  ["https://alice.github.io", "https://alice.github.io", true],
+  ["https://alice.github.io", "https://bob.github.io", false],
+  ["http://127.0.0.1:*", "http://127.0.0.1:3000", true],
 ];
 
 describe("allowed origins", () => {
@@ -65,13 +76,63 @@ describe("allowed origins", () => {
 });
 
 describe("origin pattern validity", () => {
-  const valid: [string][] = [["https://shop.example"], ["https://*.shop.example"], ["http://localhost:*"], ["http://localhost:8787"], ["http://[::1]:*"]];
+  const valid: [string][] = [
+    ["https://shop.example"],
+    ["https://*.shop.example"],
+    ["https://*.eu.shop.example"],
+    ["http://localhost:*"],
+    ["http://localhost:8787"],
+    ["http://127.0.0.1:*"],
+    ["http://[::1]:*"],
+    ["http://shop.localhost:*"],
+    ["http://devbox:3000"],
+    ["https://shop.example:65535"],
+    ["https://*.myshop.co.uk"],
+    ["https://*.myshop.com"],
+    ["https://*.alice.github.io"],
+    ["https://alice.github.io"],
+    ["https://*.shop.xn--p1ai"],
+  ];
   it.each(valid)("%s is a valid pattern", (pattern) => {
     expect(isValidOriginPattern(pattern)).toBe(true);
   });
 
-  const invalid: [string][] = [["*"], ["https://shop.example/"], ["shop.example"], ["https://*"], ["ftp://shop.example"], ["https://shop.example:99999x"], ["https://sh op.example"]];
+  const invalid: [string][] = [
+    ["*"],
+    ["https://shop.example/"],
+    ["shop.example"],
+    ["https://*"],
+    ["ftp://shop.example"],
+    ["https://shop.example:99999x"],
+    ["https://shop.example:65536"],
+    ["https://sh op.example"],
+    ["https://shop.example."],
+    ["https://shop..example"],
+    ["https://.shop.example"],
+  ];
   it.each(invalid)("%j is not a valid pattern", (pattern) => {
+    expect(isValidOriginPattern(pattern)).toBe(false);
+  });
+
+  const wildcardsWithoutASite: [string][] = [
+    ["https://*.com"],
+    ["https://*.COM"],
+    ["https://*.com:*"],
+    ["https://*.co.uk"],
+    ["https://*.xn--p1ai"],
+    ["https://*.github.io"],
+    ["https://*.blogspot.com"],
+    ["https://*.example"],
+    ["http://*.localhost:*"],
+    ["http://*.127.0.0.1:*"],
+    ["http://*.[::1]:*"],
+  ];
+  it.each(wildcardsWithoutASite)("%s is refused: its wildcard does not sit on a registrable domain", (pattern) => {
+    expect(isValidOriginPattern(pattern)).toBe(false);
+  });
+
+  const barePublicSuffixes: [string][] = [["https://com"], ["https://co.uk"], ["https://github.io"], ["http://blogspot.com:*"]];
+  it.each(barePublicSuffixes)("%s is refused: its host is a public suffix, no one site", (pattern) => {
     expect(isValidOriginPattern(pattern)).toBe(false);
   });
 });

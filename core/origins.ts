@@ -1,3 +1,5 @@
+import { parse as parseDomain } from "tldts";
+
 /**
  * Allowed-origin patterns: `https://shop.example`, `https://*.shop.example` (any subdomain),
  * `http://localhost:*` (any port). Scheme and host must match; a pattern without a port matches
@@ -12,11 +14,33 @@ interface ParsedPattern {
   port: string | null;
 }
 
+/** A pattern, or null for one that is not valid (then it matches nothing, also if stored before a rule was added). */
 function parsePattern(pattern: string): ParsedPattern | null {
   const match = PATTERN.exec(pattern.trim());
   if (!match) return null;
   const [, scheme = "", star, host = "", port] = match;
-  return { scheme: scheme.toLowerCase(), anySubdomain: star !== undefined, host: host.toLowerCase(), port: port ?? null };
+  const parsed = { scheme: scheme.toLowerCase(), anySubdomain: star !== undefined, host: host.toLowerCase(), port: port ?? null };
+  return namesOneSite(parsed) && isPortPattern(parsed.port) ? parsed : null;
+}
+
+/** `*`, a TCP port, or none (the scheme's default). */
+function isPortPattern(port: string | null): boolean {
+  return port === null || port === "*" || Number(port) <= 65_535;
+}
+
+/**
+ * Whether a pattern stays within one site by the public suffix list (its private section too:
+ * every `*.github.io` is someone else's): a wildcard sits on a registrable domain
+ * (`*.shop.example`, never `*.co.uk`, `*.github.io` or `*.localhost`), and a plain host is not a
+ * listed public suffix itself (`https://co.uk`). A top-level label the list does not know
+ * (`example`, `localhost`) is a suffix by the list's default rule, so `*.shop.example` is valid and
+ * `*.example` is not, while `http://localhost:*` names one machine and stays valid.
+ */
+function namesOneSite({ anySubdomain, host }: ParsedPattern): boolean {
+  if (host.split(".").includes("")) return false;
+  const { isIp, domain, publicSuffix, isIcann, isPrivate } = parseDomain(host, { allowPrivateDomains: true, extractHostname: false });
+  if (anySubdomain) return isIp !== true && domain !== null;
+  return isIp === true || host !== publicSuffix || !(isIcann === true || isPrivate === true);
 }
 
 export function isValidOriginPattern(pattern: string): boolean {
