@@ -2,20 +2,58 @@
 // `npm start`: the local runtime of SPEC §8, fully offline.
 //  1. applies migrations/ to the embedded D1 database (.wrangler/state) and seeds the demo shop
 //     (scripts/seed.sql, idempotent: data and changed settings survive restarts);
-//  2. starts a webhook receiver on 127.0.0.1:8788 that prints what the Worker sends;
-//  3. starts `wrangler dev` on 127.0.0.1:${PORT:-8787} with the cron trigger at /__scheduled.
+//  2. starts a webhook receiver on 127.0.0.1:$WEBHOOK_PORT (else a free port) that prints what the
+//     Worker sends, and points the demo shop's webhook channel at it;
+//  3. starts `wrangler dev` on 127.0.0.1:${PORT:-8787} with the cron trigger at /__scheduled,
+//     ALLOW_PRIVATE_WEBHOOKS from the environment ("true" unless set).
 // Ctrl-C stops everything.
 import http from "node:http";
-import { offlineEnv, portInUse, prepareDatabase, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
+import { executeSql, offlineEnv, portInUse, prepareDatabase, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
 
 const PORT = Number(process.env.PORT || 8787);
-const WEBHOOK_PORT = 8788; // scripts/seed.sql points the demo shop's webhook channel here
+const WEBHOOK_PORT = webhookPortFromEnv();
+const ALLOW_PRIVATE_WEBHOOKS = allowPrivateWebhooksFromEnv();
 const BASE = `http://127.0.0.1:${PORT}`;
 
 offlineEnv();
 
 function log(message) {
   console.log(`[start] ${message}`);
+}
+
+function fail(message) {
+  console.error(`[start] ${message}`);
+  process.exit(1);
+}
+
+/** WEBHOOK_PORT, or 0: the receiver then takes a free port (a fixed one would clash with a second checkout). */
+function webhookPortFromEnv() {
+  const value = process.env.WEBHOOK_PORT;
+  if (!value) return 0;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) fail(`WEBHOOK_PORT must be a TCP port, not ${JSON.stringify(value)}`);
+  return port;
+}
+
+/** The Worker reads only "true" as true, so any other spelling would silently mean "false": refuse it. */
+function allowPrivateWebhooksFromEnv() {
+  const value = process.env.ALLOW_PRIVATE_WEBHOOKS || "true";
+  if (value !== "true" && value !== "false") fail(`ALLOW_PRIVATE_WEBHOOKS must be "true" or "false", not ${JSON.stringify(value)}`);
+  return value;
+}
+
+const webhookUrl = (port) => `http://127.0.0.1:${port}/webhook`;
+
+/**
+ * Points the demo shop's webhook channel at this run's receiver, but only while it still points
+ * at a receiver of `npm start` (any port): a URL the user set through PUT /v1/settings is kept.
+ */
+async function pointDemoWebhookAt(port) {
+  const url = webhookUrl(port);
+  await executeSql(`UPDATE shops SET settings = json_set(settings, '$.channels.webhook.url', '${url}')
+    WHERE id = 'shop_demo'
+      AND json_extract(settings, '$.channels.webhook.url') GLOB 'http://127.0.0.1:[0-9]*/webhook'
+      AND json_extract(settings, '$.channels.webhook.url') <> '${url}'`);
 }
 
 function startWebhookReceiver() {
@@ -32,8 +70,9 @@ function startWebhookReceiver() {
       res.end('{"ok":true}');
     });
   });
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     server.once("error", (error) => {
+      if (WEBHOOK_PORT === 0) return reject(new Error(`webhook receiver not started (${error.code ?? error.message})`));
       log(`webhook receiver not started on 127.0.0.1:${WEBHOOK_PORT} (${error.code ?? error.message}); messages go to whatever listens there`);
       resolve(null);
     });
@@ -41,7 +80,7 @@ function startWebhookReceiver() {
   });
 }
 
-function banner() {
+function banner(receiverPort) {
   const collect = JSON.stringify({ site: "pk_demo", anonymous_id: "demo-1", events: [{ type: "page_view", page: { url: "http://localhost:3000/" } }] });
   console.log(`
   Nudge is running at ${BASE}
@@ -50,7 +89,8 @@ function banner() {
   site key    pk_demo
   secret key  sk_demo       (Authorization: Bearer sk_demo)
   admin token admin_demo    (POST /v1/shops)
-  webhooks    http://127.0.0.1:${WEBHOOK_PORT}/webhook, printed here as [webhook]
+  webhooks    ${webhookUrl(receiverPort)}, printed here as [webhook]
+              private webhook URLs ${ALLOW_PRIVATE_WEBHOOKS === "true" ? "allowed" : "refused"} (ALLOW_PRIVATE_WEBHOOKS=${ALLOW_PRIVATE_WEBHOOKS})
   cron        curl '${BASE}/__scheduled?cron=*+*+*+*+*'
 
   try:
@@ -93,18 +133,21 @@ try {
     console.error(`[start] 127.0.0.1:${PORT} is already in use (another \`npm start\`?). Stop it or set PORT.`);
     process.exit(1);
   }
+  webhook = await startWebhookReceiver();
+  const receiverPort = webhook ? webhook.address().port : WEBHOOK_PORT;
+  if (webhook) log(`webhook receiver on ${webhookUrl(receiverPort)}`);
   log("applying migrations and seeding the demo shop (.wrangler/state)…");
   await prepareDatabase();
-  webhook = await startWebhookReceiver();
+  await pointDemoWebhookAt(receiverPort);
   log(`starting wrangler dev on ${BASE}…`);
-  dev = startDev({ port: PORT, vars: { ADMIN_TOKEN: "admin_demo", ALLOW_PRIVATE_WEBHOOKS: "true", JURISDICTIONS: "off", DECISION_TOKEN_SECRET: "demo_decision_secret" } });
+  dev = startDev({ port: PORT, vars: { ADMIN_TOKEN: "admin_demo", ALLOW_PRIVATE_WEBHOOKS, JURISDICTIONS: "off", DECISION_TOKEN_SECRET: "demo_decision_secret" } });
   dev.exited.then(({ code, signal }) => {
     if (stopping) return;
     console.error(`[start] wrangler dev stopped (${signal ?? `exit ${code}`})`);
     shutdown(code || 1);
   });
   await waitForHealthy(`${BASE}/healthz`, { child: dev, timeoutMs: 90_000 });
-  banner();
+  banner(receiverPort);
 } catch (error) {
   console.error(`[start] ${error.message}`);
   await shutdown(1);

@@ -62,6 +62,12 @@ export async function prepareDatabase({ persistTo } = {}) {
   await runWrangler(["d1", "execute", "nudge", "--local", ...persist, "--file", path.join("scripts", "seed.sql")]);
 }
 
+/** Runs SQL statements against the local D1 database. */
+export async function executeSql(sql, { persistTo } = {}) {
+  const persist = persistTo ? ["--persist-to", persistTo] : [];
+  await runWrangler(["d1", "execute", "nudge", "--local", ...persist, "--command", sql]);
+}
+
 /**
  * Starts `wrangler dev` on 127.0.0.1. Returns the child process; its output goes to ours
  * (or is captured into `child.output` with `quiet`).
