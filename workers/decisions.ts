@@ -1,8 +1,9 @@
 import type { DecideRequest, Interaction } from "../durable-objects/decisions";
 import type { Database } from "./db/client";
 import { activeCampaigns } from "./db/campaigns";
-import { banditState, recordNbaOutcomes, type NbaOutcome } from "./db/nba";
+import { banditState } from "./db/nba";
 import type { Shop } from "./db/shops";
+import { queueNbaOutcomes, type NbaOutcome } from "./nba-outcomes";
 
 /**
  * What a person's object needs to decide: the shop's active campaigns for the placements asked
@@ -24,9 +25,10 @@ export async function withCampaigns(db: Database, shop: Shop, request: DecideReq
 
 /**
  * Teaches the shop's next-best-action bandit from a batch's verified `nudge_*` events on the
- * `nba` placement: an impression is a trial of its action in the person's segment, a click a success.
+ * `nba` placement: an impression is a trial of its action in the person's segment, a click a
+ * success. The counts are written with others of this isolate, after the answer (`ctx.waitUntil`).
  */
-export async function learnFromInteractions(db: Database, shop: Shop, interactions: readonly Interaction[]): Promise<void> {
+export async function learnFromInteractions(db: Database, shop: Shop, interactions: readonly Interaction[], ctx: Pick<ExecutionContext, "waitUntil">): Promise<void> {
   const nba = interactions.filter((interaction) => interaction.placement === "nba" && interaction.type !== "nudge_dismiss");
   if (nba.length === 0) return;
   const actions = new Map((await activeCampaigns(db, shop.id)).campaigns.map((campaign) => [campaign.id, campaign.action]));
@@ -34,5 +36,5 @@ export async function learnFromInteractions(db: Database, shop: Shop, interactio
     const action = actions.get(interaction.campaign_id);
     return action ? [{ segment: interaction.segment, action, kind: interaction.type === "nudge_click" ? ("success" as const) : ("trial" as const) }] : [];
   });
-  await recordNbaOutcomes(db, shop.id, outcomes);
+  queueNbaOutcomes(db, shop.id, outcomes, ctx);
 }

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { BanditState } from "../../core/bandit";
 import { TtlCache } from "../ttl-cache";
 import type { Database } from "./client";
@@ -20,25 +20,41 @@ export async function banditState(db: Database, shopId: string): Promise<BanditS
   return state;
 }
 
-export interface NbaOutcome {
+/** What one action earned in one segment of one shop since the counts were last written. */
+export interface NbaCounts {
+  shopId: string;
   segment: string;
   action: string;
-  /** An impression is a trial; a click is a success. */
-  kind: "trial" | "success";
+  trials: number;
+  successes: number;
 }
 
-/** Adds outcomes to the shop's counts (atomic increments, so concurrent isolates add up). */
-export async function recordNbaOutcomes(db: Database, shopId: string, outcomes: readonly NbaOutcome[], now = Date.now()): Promise<void> {
-  for (const { segment, action, kind } of outcomes) {
-    const trial = kind === "trial" ? 1 : 0;
-    const success = kind === "success" ? 1 : 0;
-    await db
-      .insert(nbaStats)
-      .values({ shopId, segment, action, trials: trial, successes: success, updatedAt: now })
-      .onConflictDoUpdate({
-        target: [nbaStats.shopId, nbaStats.segment, nbaStats.action],
-        set: { trials: sql`${nbaStats.trials} + ${trial}`, successes: sql`${nbaStats.successes} + ${success}`, updatedAt: now },
-      });
-  }
-  if (outcomes.length > 0) states.delete(shopId);
+/** D1 binds at most 100 parameters per statement; each row binds one per column of `nba_stats`. */
+const D1_MAX_BOUND_PARAMETERS = 100;
+const ROWS_PER_STATEMENT = Math.floor(D1_MAX_BOUND_PARAMETERS / Object.keys(getTableColumns(nbaStats)).length);
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+function upsertCounts(db: Database, rows: readonly NbaCounts[], now: number) {
+  return db
+    .insert(nbaStats)
+    .values(rows.map((row) => ({ ...row, updatedAt: now })))
+    .onConflictDoUpdate({
+      target: [nbaStats.shopId, nbaStats.segment, nbaStats.action],
+      set: { trials: sql`${nbaStats.trials} + excluded.trials`, successes: sql`${nbaStats.successes} + excluded.successes`, updatedAt: sql`excluded.updated_at` },
+    });
+}
+
+/**
+ * Adds counts to the shops' totals: one multi-row upsert per `ROWS_PER_STATEMENT` rows, all in one
+ * round trip, with increments so that concurrent isolates add up. `counts` must hold each
+ * (shop, segment, action) once: one statement cannot update a row twice.
+ */
+export async function addNbaCounts(db: Database, counts: readonly NbaCounts[], now = Date.now()): Promise<void> {
+  const [first, ...rest] = chunked(counts, ROWS_PER_STATEMENT).map((rows) => upsertCounts(db, rows, now));
+  if (!first) return;
+  await db.batch([first, ...rest]);
+  for (const shopId of new Set(counts.map((row) => row.shopId))) states.delete(shopId);
 }
