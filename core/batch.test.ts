@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BROWSER_LIMITS, parseCollectBatch, parseServerBatch, SERVER_LIMITS } from "./batch";
+import { BROWSER_LIMITS, CONTEXT_LIMITS, parseCollectBatch, parseDecideBody, parseServerBatch, SERVER_LIMITS } from "./batch";
 import { DAY_MS } from "./time";
 import type { ValidationFailure } from "./validation";
 
@@ -278,6 +278,47 @@ describe("server batches", () => {
   it("an invalid server identifier is refused at its field", () => {
     expect(serverError({ events: [pageView({ anonymous_id: "undefined" })] })).toMatchObject({ field: "events[0].anonymous_id" });
     expect(serverError({ events: [pageView({ phone: "555" })] })).toMatchObject({ field: "events[0].phone" });
+  });
+});
+
+describe("request context limits", () => {
+  const withContext = (context: unknown) => collectBody([], { context });
+  function decideError(context: unknown): ValidationFailure {
+    const result = parseDecideBody({ anonymous_id: "anon-1", placements: ["top_banner"], context });
+    if (result.ok) throw new Error("expected the decide body to be refused");
+    return result.error;
+  }
+
+  it("a context with URLs of 2,048 characters and short strings is accepted as sent", () => {
+    const context = { url: `https://shop.example/${"a".repeat(2027)}`, referrer: "https://r.example/", device: "mobile", utm: { source: "x".repeat(512) } };
+    expect(context.url).toHaveLength(CONTEXT_LIMITS.maxUrlLength);
+    expect(collectOk(withContext(context)).context).toEqual(context);
+  });
+
+  const refused: [string, unknown, string][] = [
+    ["a url of 2,049 characters", { url: "u".repeat(2049) }, "context.url"],
+    ["a url of 60 KB", { url: "u".repeat(60 * 1024) }, "context.url"],
+    ["a referrer of 2,049 characters", { url: "https://shop.example/", referrer: "r".repeat(2049) }, "context.referrer"],
+    ["a device of 513 characters", { device: "d".repeat(513) }, "context.device"],
+    ["a nested url over the short limit", { page: { url: "u".repeat(513) } }, "context.page.url"],
+    ["a utm value of 513 characters", { utm: { source: "s".repeat(513) } }, "context.utm.source"],
+    ["an object nested 4 levels deep", { a: { b: { c: { d: 1 } } } }, "context.a.b.c"],
+    ["a list nested 4 levels deep", { a: [[[1]]] }, "context.a[0][0]"],
+    ["33 keys", Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i])), "context"],
+    ["a list of 33 entries", { tags: Array.from({ length: 33 }, (_, i) => i) }, "context.tags"],
+    ["more than 8 KB in all", Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, "x".repeat(500)])), "context"],
+  ];
+  it.each(refused)("%s is refused with 400 naming the field, in collect and decide", (_label, context, field) => {
+    expect(collectError(withContext(context))).toMatchObject({ status: 400, code: "invalid_request", field });
+    expect(decideError(context)).toMatchObject({ status: 400, code: "invalid_request", field });
+  });
+
+  it("the refusal of an over-long url says its limit", () => {
+    expect(collectError(withContext({ url: "u".repeat(2049) })).message).toBe("context.url: at most 2048 characters");
+  });
+
+  it("values 3 levels deep are accepted", () => {
+    expect(collectOk(withContext({ a: { b: { c: "x" } } })).context).toEqual({ a: { b: { c: "x" } } });
   });
 });
 

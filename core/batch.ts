@@ -35,6 +35,8 @@ export interface ServerEvent {
   person: Identifier;
 }
 
+const encoder = new TextEncoder();
+
 const consentSchema = z.strictObject({
   analytics: z.boolean().optional(),
   personalization: z.boolean().optional(),
@@ -46,6 +48,53 @@ const placementsSchema = z
   .max(MAX_PLACEMENTS)
   .transform((placements) => [...new Set(placements)]);
 
+/**
+ * The request context audiences read (`context.url`, `context.utm.source`, …), bounded so that no
+ * request makes rule evaluation costly: `url`, `referrer` and `path` at most 2,048 characters (the
+ * URL length browsers, CDNs and analytics tools reliably carry), any other string at most 512, at
+ * most 32 entries per object or list, values at most 3 levels deep, 8 KB serialized in all.
+ */
+export const CONTEXT_LIMITS = { maxBytes: 8 * 1024, maxUrlLength: 2048, maxStringLength: 512, maxEntries: 32, maxDepth: 3 } as const;
+const CONTEXT_URL_KEYS = new Set(["url", "referrer", "path"]);
+
+interface ContextProblem {
+  path: PropertyKey[];
+  message: string;
+}
+
+function contextStringLimit(path: readonly PropertyKey[]): number {
+  const isUrl = path.length === 1 && CONTEXT_URL_KEYS.has(String(path[0]));
+  return isUrl ? CONTEXT_LIMITS.maxUrlLength : CONTEXT_LIMITS.maxStringLength;
+}
+
+function contextValueProblem(value: unknown, path: PropertyKey[]): ContextProblem | null {
+  if (typeof value === "string") {
+    const max = contextStringLimit(path);
+    return value.length > max ? { path, message: `at most ${max} characters` } : null;
+  }
+  if (value === null || typeof value !== "object") return null;
+  if (path.length >= CONTEXT_LIMITS.maxDepth) return { path, message: `the context nests at most ${CONTEXT_LIMITS.maxDepth} levels` };
+  const entries: [PropertyKey, unknown][] = Array.isArray(value) ? value.map((item, i) => [i, item]) : Object.entries(value);
+  if (entries.length > CONTEXT_LIMITS.maxEntries) return { path, message: `at most ${CONTEXT_LIMITS.maxEntries} entries` };
+  for (const [key, item] of entries) {
+    const problem = contextValueProblem(item, [...path, key]);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function contextProblem(context: Record<string, unknown>): ContextProblem | null {
+  const problem = contextValueProblem(context, []);
+  if (problem) return problem;
+  const bytes = encoder.encode(JSON.stringify(context)).length;
+  return bytes > CONTEXT_LIMITS.maxBytes ? { path: [], message: `at most ${CONTEXT_LIMITS.maxBytes} bytes in all` } : null;
+}
+
+const contextSchema = z.record(z.string(), z.json()).superRefine((context, ctx) => {
+  const problem = contextProblem(context);
+  if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
+});
+
 const collectSchema = z.strictObject({
   site: z.string().min(1).max(128),
   anonymous_id: anonymousIdSchema,
@@ -53,7 +102,7 @@ const collectSchema = z.strictObject({
   consent: consentSchema.optional(),
   events: z.array(z.unknown()),
   placements: placementsSchema.optional(),
-  context: z.record(z.string(), z.json()).optional(),
+  context: contextSchema.optional(),
 });
 
 const serverSchema = z.strictObject({ events: z.array(z.unknown()) });
@@ -70,8 +119,6 @@ function checkShape(body: unknown, limits: BatchLimits): Validated<null> {
   }
   return { ok: true, value: null };
 }
-
-const encoder = new TextEncoder();
 
 type ParsedEvent = Record<string, unknown> & { type: string; id?: string; ts?: string };
 
@@ -191,7 +238,7 @@ const decideSchema = z
     customer_id: customerIdSchema.optional(),
     email: emailSchema.optional(),
     placements: placementsSchema.refine((placements) => placements.length > 0, "name at least one placement"),
-    context: z.record(z.string(), z.json()).optional(),
+    context: contextSchema.optional(),
   })
   .refine((body) => [body.anonymous_id, body.customer_id, body.email].filter((v) => v !== undefined).length <= 1, "name the person by one of anonymous_id, customer_id or email");
 

@@ -57,6 +57,25 @@ describe("rule limits and reasons", () => {
   });
 });
 
+describe("bounded evaluation", () => {
+  const reviews: Rule = { attr: "context.url", op: "matches", value: "*/category/*/product/*/reviews" };
+  const longUrl = `https://shop.example${"/category/product".repeat(3_600)}`;
+
+  it("the pattern that once stalled the runtime decides a 60 KB url at once", () => {
+    expect(longUrl.length).toBeGreaterThan(60_000);
+    const started = performance.now();
+    expect(evaluateRule(reviews, { profile: {}, context: { url: `${longUrl}/review` } }).match).toBe(false);
+    expect(evaluateRule(reviews, { profile: {}, context: { url: `${longUrl}/reviews` } }).match).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it("a reason quotes a long value shortened", () => {
+    const { reason } = evaluateRule(reviews, { profile: {}, context: { url: longUrl } });
+    expect(reason.length).toBeLessThan(400);
+    expect(reason).toContain("…");
+  });
+});
+
 describe("every path of the profile", () => {
   const now = Date.parse("2026-11-27T12:00:00Z");
   const state = emptyProfile("p", now - 40 * 24 * 60 * 60 * 1000);

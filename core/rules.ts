@@ -1,3 +1,4 @@
+import { matchesGlob } from "./glob";
 import { fail, type ValidationFailure } from "./validation";
 
 /**
@@ -112,12 +113,6 @@ function comparable(value: unknown): number | null {
   return null;
 }
 
-/** A URL pattern: `*` matches any run of characters; the whole value must match. */
-export function matchesPattern(value: string, pattern: string): boolean {
-  const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-  return regex.test(value);
-}
-
 function testCondition(actual: unknown, condition: Condition): boolean {
   const { op, value } = condition;
   switch (op) {
@@ -149,11 +144,17 @@ function testCondition(actual: unknown, condition: Condition): boolean {
       return value === false ? !present : present;
     }
     case "matches":
-      return typeof actual === "string" && matchesPattern(actual, String(value));
+      return typeof actual === "string" && matchesGlob(actual, String(value));
   }
 }
 
-const show = (value: unknown) => (value === undefined ? "missing" : JSON.stringify(value));
+/** Reasons quote values, shortened: a long context value must not make every reason long. */
+const MAX_SHOWN_CHARACTERS = 200;
+function show(value: unknown): string {
+  if (value === undefined) return "missing";
+  const shown = JSON.stringify(value);
+  return shown.length > MAX_SHOWN_CHARACTERS ? `${shown.slice(0, MAX_SHOWN_CHARACTERS)}…` : shown;
+}
 
 /** Evaluates a (validated) rule; the reason names the condition that decided. */
 export function evaluateRule(rule: Rule, subject: RuleSubject): RuleResult {
