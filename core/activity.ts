@@ -70,3 +70,30 @@ export function applyActivity(state: ProfileState, event: TrackedEvent): void {
       .slice(0, MAX_RECENT_SEARCHES);
   }
 }
+
+const decrement = (counts: Record<string, number>, key: string) => {
+  const count = countOf(counts, key) - 1;
+  if (count > 0) counts[key] = count;
+  else delete counts[key];
+};
+
+/**
+ * Takes back the counts of events a person holds that the other side of a merge already counted
+ * (the same event id reached both people): a merge counts no event twice. Sessions and recent
+ * lists are not counts of events and stay as they are.
+ */
+export function retractActivity(state: ProfileState, events: readonly TrackedEvent[]): ProfileState {
+  if (events.length === 0) return state;
+  const next = structuredClone(state);
+  for (const event of events) {
+    next.counters.events = Math.max(0, next.counters.events - 1);
+    if (event.type === "page_view") next.counters.page_views = Math.max(0, next.counters.page_views - 1);
+    if (event.type === "search" && event.search_term !== undefined) next.searches.count = Math.max(0, next.searches.count - 1);
+    if (event.type !== "view_item") continue;
+    for (const item of event.items ?? []) {
+      decrement(next.views.items, item.item_id);
+      if (item.item_category) decrement(next.views.category, item.item_category);
+    }
+  }
+  return next;
+}

@@ -281,6 +281,57 @@ describe("server batches", () => {
   });
 });
 
+describe("identifiers on browser events", () => {
+  const hash = "0123456789ABCDEF".repeat(4);
+
+  it("a browser identify with a top-level customer_id stores it in its traits", () => {
+    const batch = collectOk(collectBody([{ type: "identify", customer_id: 42, traits: { first_name: "Ann" } }]));
+    expect(batch.events[0]).toEqual({ type: "identify", id: null, ts: RECEIVED_AT, traits: { first_name: "Ann", customer_id: "42" } });
+  });
+
+  it("a browser identify naming its person only at the top level is accepted", () => {
+    expect(collectOk(collectBody([{ type: "identify", email: "Ann@Example.com" }])).events[0]?.traits).toEqual({ email: "ann@example.com" });
+  });
+
+  it("a browser identify whose top-level email differs from its traits is refused at the top-level field", () => {
+    const error = collectError(collectBody([pageView(), { type: "identify", email: "ann@example.com", traits: { email: "bob@example.com" } }]));
+    expect(error).toMatchObject({ status: 400, code: "invalid_request", field: "events[1].email" });
+  });
+
+  it("a browser event other than identify carrying a customer_id is refused, naming the field and the identify", () => {
+    const error = collectError(collectBody([pageView(), pageView({ customer_id: "42" })]));
+    expect(error).toMatchObject({ status: 400, code: "invalid_request", field: "events[1].customer_id" });
+    expect(error.message).toContain("anonymous_id");
+    expect(error.message).toContain("identify");
+  });
+
+  it("an identify's user_hash is kept at the top level of the stored event, in lowercase", () => {
+    const batch = collectOk(collectBody([{ type: "identify", user_hash: hash, traits: { email: "ann@example.com" } }]));
+    expect(batch.events[0]).toMatchObject({ user_hash: hash.toLowerCase(), traits: { email: "ann@example.com" } });
+  });
+
+  it("a user_hash sent in the traits is lifted to the top level and stored as no trait", () => {
+    const batch = collectOk(collectBody([{ type: "identify", traits: { email: "ann@example.com", user_hash: hash } }]));
+    expect(batch.events[0]?.user_hash).toBe(hash.toLowerCase());
+    expect(batch.events[0]?.traits).toEqual({ email: "ann@example.com" });
+  });
+
+  it("a user_hash that is not 64 hex characters is refused at events[i].user_hash", () => {
+    const error = collectError(collectBody([pageView(), { type: "identify", user_hash: "abc", traits: { email: "ann@example.com" } }]));
+    expect(error).toMatchObject({ status: 400, code: "invalid_request", field: "events[1].user_hash" });
+  });
+
+  it("a user_hash alone names nobody: the identify still needs an identifier", () => {
+    expect(collectError(collectBody([{ type: "identify", user_hash: hash }]))).toMatchObject({ status: 400, code: "no_identifier", field: "events[0].traits" });
+  });
+
+  it("a server identify keeps its user_hash on the event and its identifiers naming the person", () => {
+    const [first] = serverOk({ events: [{ type: "identify", customer_id: "42", traits: { email: "ann@example.com", user_hash: hash } }] });
+    expect(first?.event).toEqual({ type: "identify", id: null, ts: RECEIVED_AT, user_hash: hash.toLowerCase(), traits: { email: "ann@example.com" } });
+    expect(first?.person).toEqual({ kind: "customer_id", value: "42" });
+  });
+});
+
 describe("request context limits", () => {
   const withContext = (context: unknown) => collectBody([], { context });
   function decideError(context: unknown): ValidationFailure {

@@ -151,8 +151,91 @@ describe("server identifiers on events", () => {
     expect(firstIssuePath({ type: "page_view", email: "nope" }, "server")).toEqual(["email"]);
   });
 
-  it("browser events do not carry identifiers of their own", () => {
-    const result = parse({ type: "page_view", email: "ann@example.com" }, "browser");
-    expect(result.success && result.data).toEqual({ type: "page_view" });
+  it.each([["email", "ann@example.com"], ["customer_id", "42"], ["phone", "+442079460958"]])(
+    "a browser event other than identify carrying %s is refused at that field, pointing to identify",
+    (field, value) => {
+      const result = parse({ type: "page_view", [field]: value }, "browser");
+      expect(result.success).toBe(false);
+      const issue = result.error?.issues[0];
+      expect(issue?.path).toEqual([field]);
+      expect(issue?.message).toMatch(/anonymous_id.*identify/);
+    },
+  );
+
+  it("a browser custom event carrying an identifier is refused too", () => {
+    expect(firstIssuePath({ type: "wishlist_add", customer_id: 7 }, "browser")).toEqual(["customer_id"]);
+  });
+});
+
+describe("identify: top-level identifiers and user_hash", () => {
+  const hash = "AB".repeat(32);
+
+  it("a browser identify lifts a top-level email, customer_id and phone into its traits, normalized", () => {
+    const result = parse({ type: "identify", customer_id: 42, email: " Ann@Example.com", phone: "0044 20 7946 0958", traits: { first_name: "Ann" } });
+    expect(result.success && result.data).toEqual({
+      type: "identify",
+      traits: { first_name: "Ann", customer_id: "42", email: "ann@example.com", phone: "+442079460958" },
+    });
+  });
+
+  it("a browser identify may name its identifier only at the top level", () => {
+    const result = parse({ type: "identify", customer_id: "c-7" });
+    expect(result.success && result.data).toEqual({ type: "identify", traits: { customer_id: "c-7" } });
+  });
+
+  it("a browser identify naming the same identifier at the top level and in its traits keeps it once", () => {
+    const result = parse({ type: "identify", email: "ANN@example.com", traits: { email: "ann@example.com" } });
+    expect(result.success && result.data).toEqual({ type: "identify", traits: { email: "ann@example.com" } });
+  });
+
+  it.each([
+    ["customer_id", "1", "2"],
+    ["email", "ann@example.com", "bob@example.com"],
+    ["phone", "+442079460958", "+14155552671"],
+  ])("a browser identify whose top-level %s differs from its traits is refused at the top-level field", (field, top, trait) => {
+    const result = parse({ type: "identify", [field]: top, traits: { [field]: trait } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({ path: [field], message: `differs from traits.${field}` });
+  });
+
+  it("an invalid top-level identifier of a browser identify is refused at its field", () => {
+    expect(firstIssuePath({ type: "identify", email: "nope" })).toEqual(["email"]);
+  });
+
+  it.each<[Source]>([["browser"], ["server"]])("a %s identify keeps a top-level user_hash, in lowercase", (source) => {
+    const result = parse({ type: "identify", user_hash: hash, traits: { email: "ann@example.com" } }, source);
+    expect(result.success && result.data).toEqual({ type: "identify", user_hash: hash.toLowerCase(), traits: { email: "ann@example.com" } });
+  });
+
+  it.each<[Source]>([["browser"], ["server"]])("a %s identify's traits.user_hash is lifted to the top level, never kept as a trait", (source) => {
+    const result = parse({ type: "identify", traits: { email: "ann@example.com", user_hash: hash } }, source);
+    expect(result.success && result.data).toEqual({ type: "identify", user_hash: hash.toLowerCase(), traits: { email: "ann@example.com" } });
+  });
+
+  it("the same user_hash at the top level and in the traits is kept once", () => {
+    const result = parse({ type: "identify", user_hash: hash.toLowerCase(), traits: { email: "ann@example.com", user_hash: hash } });
+    expect(result.success && result.data).toEqual({ type: "identify", user_hash: hash.toLowerCase(), traits: { email: "ann@example.com" } });
+  });
+
+  it("a user_hash in the traits that differs from the top-level one is refused at user_hash", () => {
+    const result = parse({ type: "identify", user_hash: "0".repeat(64), traits: { email: "ann@example.com", user_hash: "1".repeat(64) } });
+    expect(result.error?.issues[0]).toMatchObject({ path: ["user_hash"], message: "differs from traits.user_hash" });
+  });
+
+  const badHashes: [string, unknown][] = [
+    ["63 hex characters", "a".repeat(63)],
+    ["65 hex characters", "a".repeat(65)],
+    ["a character that is not hex", `${"a".repeat(63)}g`],
+    ["base64", "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80="],
+    ["a number", 12],
+  ];
+  it.each(badHashes)("a user_hash of %s is refused at its field", (_label, userHash) => {
+    expect(firstIssuePath({ type: "identify", user_hash: userHash, traits: { email: "ann@example.com" } })).toEqual(["user_hash"]);
+    expect(firstIssuePath({ type: "identify", traits: { email: "ann@example.com", user_hash: userHash } }, "server")).toEqual(["traits", "user_hash"]);
+  });
+
+  it("a server identify keeps its top-level identifiers naming the person, apart from its traits", () => {
+    const result = parse({ type: "identify", customer_id: 42, traits: { email: "ann@example.com" } }, "server");
+    expect(result.success && result.data).toEqual({ type: "identify", customer_id: "42", traits: { email: "ann@example.com" } });
   });
 });

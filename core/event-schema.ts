@@ -79,12 +79,20 @@ const currencySchema = z
 const jsonValue: z.ZodType<unknown> = z.json();
 const scalar = z.union([z.string().max(1024), z.number(), z.boolean(), z.null()]);
 
+/** SPEC §2: the proof a browser identify carries, the lowercase hex HMAC-SHA256 of its strongest identifier. */
+export const userHashSchema = z
+  .string()
+  .regex(/^[0-9A-Fa-f]{64}$/, "must be 64 hex characters (an HMAC-SHA256)")
+  .transform((value) => value.toLowerCase());
+
 const traitKey = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const traitsSchema = z
   .object({
     email: emailSchema.optional(),
     customer_id: customerIdSchema.optional(),
     phone: phoneSchema.optional(),
+    // Validated here only to be lifted to the event's top level: a proof is never a trait.
+    user_hash: userHashSchema.optional(),
   })
   .catchall(scalar)
   .superRefine((traits, ctx) => {
@@ -107,13 +115,21 @@ const base = {
   ts: z.iso.datetime({ offset: true }).optional(),
 };
 
-/** Identifiers a server-side event may carry to name its person. */
-export const serverIdentifierFields = {
-  anonymous_id: anonymousIdSchema.optional(),
+/** Identifiers of a person an event may carry besides its device's anonymous id. */
+const personIdentifierFields = {
   customer_id: customerIdSchema.optional(),
   email: emailSchema.optional(),
   phone: phoneSchema.optional(),
 };
+
+/** Identifiers a server-side event may carry to name its person. */
+export const serverIdentifierFields = { anonymous_id: anonymousIdSchema.optional(), ...personIdentifierFields };
+
+/** A browser event names no person of its own: refused rather than dropped, so no id is lost unnoticed. */
+const refusedOnBrowserEvents = z
+  .never({ error: "browser events name their person by the batch's anonymous_id; send email, customer_id or phone in an identify" })
+  .optional();
+const browserIdentifierFields = { customer_id: refusedOnBrowserEvents, email: refusedOnBrowserEvents, phone: refusedOnBrowserEvents };
 
 const items = z.array(itemSchema).max(200);
 const cartFields = { items: items.optional(), value: money.optional(), currency: currencySchema.optional() };
@@ -140,7 +156,7 @@ const schemas: Record<KnownEventType, z.ZodRawShape> = {
     coupon: text(256).optional(),
   },
   refund: { transaction_id: text(256).min(1), value: money.min(0).optional(), currency: currencySchema.optional(), items: items.optional() },
-  identify: { traits: traitsSchema },
+  identify: { traits: traitsSchema, user_hash: userHashSchema.optional() },
   subscribe: { channel: z.enum(["email", "sms"]) },
   unsubscribe: { channel: z.enum(["email", "sms"]) },
   consent: {
@@ -159,16 +175,59 @@ function isKnownType(type: string): type is KnownEventType {
   return (KNOWN_EVENT_TYPES as readonly string[]).includes(type);
 }
 
+type Source = "browser" | "server";
+type IdentifyFields = Record<string, unknown> & { traits?: Record<string, unknown>; user_hash?: string };
+
+/** A `traits.user_hash` (what the page API's `nudge('identify', traits)` sends) moves to the top level. */
+function liftUserHash<T extends IdentifyFields>(event: T, ctx: z.RefinementCtx): T {
+  if (event.traits?.user_hash === undefined) return event;
+  const { user_hash: fromTraits, ...traits } = event.traits;
+  if (event.user_hash !== undefined && event.user_hash !== fromTraits) {
+    ctx.addIssue({ code: "custom", message: "differs from traits.user_hash", path: ["user_hash"] });
+    return z.NEVER;
+  }
+  return { ...event, traits, user_hash: fromTraits };
+}
+
+/** A browser identify may name its identifiers at the top level too; they are traits like the others. */
+function liftIdentifiersIntoTraits<T extends IdentifyFields>(event: T, ctx: z.RefinementCtx): Omit<T, keyof typeof personIdentifierFields> {
+  const { customer_id, email, phone, ...rest } = event;
+  const traits: Record<string, unknown> = { ...event.traits };
+  for (const [kind, value] of Object.entries({ customer_id, email, phone })) {
+    if (value === undefined) continue;
+    if (traits[kind] !== undefined && traits[kind] !== value) {
+      ctx.addIssue({ code: "custom", message: `differs from traits.${kind}`, path: [kind] });
+      return z.NEVER;
+    }
+    traits[kind] = value;
+  }
+  return { ...rest, traits };
+}
+
+function identifySchema(source: Source): z.ZodType {
+  if (source === "server") return z.object({ ...base, ...schemas.identify, ...serverIdentifierFields }).transform(liftUserHash);
+  // Traits are optional here: a browser identify may name its person at the top level only.
+  return z
+    .object({ ...base, ...schemas.identify, traits: traitsSchema.optional(), ...personIdentifierFields })
+    .transform(liftUserHash)
+    .transform(liftIdentifiersIntoTraits);
+}
+
+function buildEventSchema(type: string, source: Source): z.ZodType {
+  if (type === "identify") return identifySchema(source);
+  const shape = isKnownType(type) ? schemas[type] : customShape;
+  return z.object({ ...base, ...shape, ...(source === "server" ? serverIdentifierFields : browserIdentifierFields) });
+}
+
 const cache = new Map<string, z.ZodType>();
 /** The schema of one event type for a batch source; null for a name that is not an event type. */
-export function eventSchemaFor(type: string, source: "browser" | "server"): z.ZodType | null {
+export function eventSchemaFor(type: string, source: Source): z.ZodType | null {
   if (!EVENT_TYPE_PATTERN.test(type)) return null;
   if (!isKnownType(type) && type.startsWith("nudge_")) return null;
   const key = `${source}:${type}`;
   let schema = cache.get(key);
   if (!schema) {
-    const shape = isKnownType(type) ? schemas[type] : customShape;
-    schema = z.object({ ...base, ...shape, ...(source === "server" ? serverIdentifierFields : {}) });
+    schema = buildEventSchema(type, source);
     cache.set(key, schema);
   }
   return schema;

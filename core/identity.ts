@@ -22,3 +22,28 @@ export interface MergeCause {
   identifier: Identifier;
   event_id: string | null;
 }
+
+/**
+ * Identity work the central index has not confirmed yet. A person's object stores each task with
+ * the batch that caused it and hands the open ones to every caller until the Worker settles them,
+ * so a failure between the two never loses a claim.
+ * - `claim`: an identifier the person's events named (`verified` false for an unproven browser claim);
+ * - `repoint`: index entries of absorbed people still to point at this person;
+ * - `device`: a device a trusted server event tied to this person, whose own object is to join it.
+ */
+export type IdentityTask =
+  | { key: string; type: "claim"; identifier: Identifier; verified: boolean; event_id: string | null }
+  | { key: string; type: "repoint"; absorbed: string[] }
+  | { key: string; type: "device"; anonymous_id: string; event_id: string | null };
+
+export function claimTask(identifier: Identifier, verified: boolean, eventId: string | null): IdentityTask {
+  return { key: `claim:${identifier.kind}:${identifier.value}`, type: "claim", identifier: { kind: identifier.kind, value: identifier.value }, verified, event_id: eventId };
+}
+
+export function repointTask(absorbed: readonly string[]): IdentityTask {
+  return { key: `repoint:${absorbed[0] ?? ""}`, type: "repoint", absorbed: [...absorbed] };
+}
+
+export function deviceTask(anonymousId: string, eventId: string | null): IdentityTask {
+  return { key: `device:${anonymousId}`, type: "device", anonymous_id: anonymousId, event_id: eventId };
+}

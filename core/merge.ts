@@ -3,7 +3,7 @@ import { MAX_ANONYMOUS_IDS, MAX_TRAITS } from "./profile";
 import { mergeStickyAssignments } from "./assignment";
 import { mergeCampaignHistory } from "./eligibility";
 import { summarizeOrders, type OrderRecord } from "./orders";
-import type { Choice, ProfileState } from "./types";
+import type { Choice, Identifier, ProfileState } from "./types";
 
 /**
  * The later explicit choice wins; on a tie the more restrictive one (false), so a merge never
@@ -45,11 +45,14 @@ export function mergeProfiles(survivor: ProfileState, absorbed: ProfileState, le
   for (const [key, value] of Object.entries(absorbed.traits)) {
     if (!Object.hasOwn(traits, key) && Object.keys(traits).length < MAX_TRAITS) traits[key] = value;
   }
-  const identifiers = {
+  const identifiers: ProfileState["identifiers"] = {
     ...absorbed.identifiers,
     ...survivor.identifiers,
     anonymous_ids: [...new Set([...survivor.identifiers.anonymous_ids, ...absorbed.identifiers.anonymous_ids])].slice(-MAX_ANONYMOUS_IDS),
   };
+  const unverified = mergeUnverified(identifiers, [...(survivor.identifiers.unverified ?? []), ...(absorbed.identifiers.unverified ?? [])]);
+  if (unverified.length > 0) identifiers.unverified = unverified;
+  else delete identifiers.unverified;
   const sessions = [survivor.session, absorbed.session].filter((s) => s !== null);
   const latestSession = sessions.sort((a, b) => b.last_event_at - a.last_event_at)[0] ?? null;
   const cart = (absorbed.cart.updated_at ?? -Infinity) > (survivor.cart.updated_at ?? -Infinity) ? absorbed.cart : survivor.cart;
@@ -88,6 +91,16 @@ export function mergeProfiles(survivor: ProfileState, absorbed: ProfileState, le
     created_at: Math.min(survivor.created_at, absorbed.created_at),
     updated_at: now,
   };
+}
+
+/** Unverified claims of both people, once each, without those that are now proven identifiers. */
+function mergeUnverified(identifiers: ProfileState["identifiers"], claims: readonly Identifier[]): Identifier[] {
+  const kept: Identifier[] = [];
+  for (const claim of claims) {
+    if (claim.kind !== "anonymous_id" && identifiers[claim.kind] === claim.value) continue;
+    if (!kept.some((k) => k.kind === claim.kind && k.value === claim.value)) kept.push(claim);
+  }
+  return kept;
 }
 
 /** Two people who each have a different customer id are never merged on a weaker identifier. */

@@ -3,7 +3,7 @@ import { applyCartEvent, emptyCart } from "./cart";
 import { applyConsentChoices, hasConsent } from "./consent";
 import { recordConversion, recordInteraction } from "./eligibility";
 import { applyOrderEvent, emptyOrders, type OrderLedger, type OrderRecord } from "./orders";
-import type { ConsentMode, ConsentPurpose, Identifier, ProfileState, TrackedEvent, TraitValue } from "./types";
+import type { ConsentMode, ConsentPurpose, Identifier, IdentifierKind, ProfileState, TrackedEvent, TraitValue } from "./types";
 
 export const MAX_TRAITS = 50;
 export const MAX_ANONYMOUS_IDS = 50;
@@ -40,6 +40,18 @@ export interface IncomingEvent {
   event: TrackedEvent;
   /** Identifiers the event names its person by (the device's anonymous id, a server event's ids). */
   identifiers: Identifier[];
+  /**
+   * Kinds of a browser identify's identifiers that no `user_hash` proves (identity verification):
+   * they are recorded as unverified claims of this device's person, never as its identifiers.
+   */
+  unproven?: IdentifierKind[];
+  /** The decision a `nudge_*` event reports, from its verified token: counted once per kind. */
+  decision?: { id: string; expired: boolean };
+}
+
+/** An email, customer id or phone that stored events named, and whether it was proven. */
+export interface NamedIdentifier extends Identifier {
+  verified: boolean;
 }
 
 export interface BatchContext {
@@ -53,9 +65,12 @@ export interface BatchContext {
   batchConsent?: Partial<Record<ConsentPurpose, boolean>> | null;
   /** Identifiers the whole batch names its person by (a browser batch's device id). */
   batchIdentifiers?: Identifier[];
+  /** Decision outcomes already counted (`<decision id>:<event type>`). */
+  tokenUses?: ReadonlySet<string>;
 }
 
-export type SkipReason = "duplicate" | "no_consent";
+/** `duplicate`: an event id or a decision outcome counted before; `expired_token`: a decision older than its token's life. */
+export type SkipReason = "duplicate" | "no_consent" | "expired_token";
 
 export interface BatchOutcome {
   state: ProfileState;
@@ -64,7 +79,9 @@ export interface BatchOutcome {
   orders: OrderRecord[];
   addedIdentifiers: Identifier[];
   /** Every email, customer id or phone the stored events name (new or not): what identity reconciles. */
-  namedIdentifiers: Identifier[];
+  namedIdentifiers: NamedIdentifier[];
+  /** Decision outcomes counted by this batch (`<decision id>:<event type>`). */
+  tokenUses: string[];
 }
 
 function addIdentifier(state: ProfileState, identifier: Identifier): boolean {
@@ -79,12 +96,32 @@ function addIdentifier(state: ProfileState, identifier: Identifier): boolean {
   return true;
 }
 
-function applyTraits(state: ProfileState, event: TrackedEvent): Identifier[] {
-  const found: Identifier[] = [];
+const UNVERIFIED_LIMIT = 10;
+
+/** An unproven claim stays a claim: kept apart from the person's identifiers, so it routes and merges nothing. */
+function recordUnverified(state: ProfileState, identifier: Identifier): void {
+  if (identifier.kind === "anonymous_id" || state.identifiers[identifier.kind] === identifier.value) return;
+  const claims = (state.identifiers.unverified ?? []).filter((claim) => !(claim.kind === identifier.kind && claim.value === identifier.value));
+  state.identifiers.unverified = [...claims, { kind: identifier.kind, value: identifier.value }].slice(-UNVERIFIED_LIMIT);
+}
+
+/** A proven identifier is the person's: an earlier unverified claim of it is settled. */
+function dropUnverified(state: ProfileState, identifier: Identifier): void {
+  const claims = state.identifiers.unverified;
+  if (!claims) return;
+  const left = claims.filter((claim) => !(claim.kind === identifier.kind && claim.value === identifier.value));
+  if (left.length === 0) delete state.identifiers.unverified;
+  else if (left.length !== claims.length) state.identifiers.unverified = left;
+}
+
+function applyTraits(state: ProfileState, event: TrackedEvent, unproven: readonly IdentifierKind[]): NamedIdentifier[] {
+  const found: NamedIdentifier[] = [];
   for (const [key, value] of Object.entries(event.traits ?? {})) {
     if (value === undefined) continue;
     if ((key === "email" || key === "customer_id" || key === "phone") && typeof value === "string") {
-      found.push({ kind: key, value });
+      const verified = !unproven.includes(key) || state.identifiers[key] === value;
+      if (!verified) recordUnverified(state, { kind: key, value });
+      found.push({ kind: key, value, verified });
     } else if (value === null) {
       delete state.traits[key];
     } else if (Object.hasOwn(state.traits, key) || Object.keys(state.traits).length < MAX_TRAITS) {
@@ -111,7 +148,7 @@ function mayStore(state: ProfileState, event: TrackedEvent, mode: ConsentMode): 
   return hasConsent(choices, "analytics", mode) || mode === "implied" || state.counters.events > 0;
 }
 
-function applyStoredEvent(state: ProfileState, event: TrackedEvent, ledger: OrderLedger, orders: Map<string, OrderRecord>): Identifier[] {
+function applyStoredEvent(state: ProfileState, { event, unproven }: IncomingEvent, ledger: OrderLedger, orders: Map<string, OrderRecord>): NamedIdentifier[] {
   applyActivity(state, event);
   state.cart = applyCartEvent(state.cart, event);
   switch (event.type) {
@@ -127,7 +164,7 @@ function applyStoredEvent(state: ProfileState, event: TrackedEvent, ledger: Orde
       return [];
     }
     case "identify":
-      return applyTraits(state, event);
+      return applyTraits(state, event, unproven ?? []);
     case "subscribe":
     case "unsubscribe":
       if (event.channel) state.subscriptions[event.channel] = { value: event.type === "subscribe", at: event.ts };
@@ -156,16 +193,23 @@ export function applyBatch(current: ProfileState, incoming: readonly IncomingEve
   const state = structuredClone(current);
   const ledger: OrderLedger = new Map(ctx.ledger);
   const seen = new Set(ctx.seenIds);
-  const outcome: BatchOutcome = { state, stored: [], skipped: [], orders: [], addedIdentifiers: [], namedIdentifiers: [] };
+  const uses = new Set(ctx.tokenUses);
+  const outcome: BatchOutcome = { state, stored: [], skipped: [], orders: [], addedIdentifiers: [], namedIdentifiers: [], tokenUses: [] };
   const orders = new Map<string, OrderRecord>();
   const firstTs = incoming.reduce((min, { event }) => Math.min(min, event.ts), ctx.now);
   const batchConsent = consentEventFor(ctx.batchConsent, state, firstTs);
   const all: IncomingEvent[] = batchConsent ? [{ event: batchConsent, identifiers: ctx.batchIdentifiers ?? [] }, ...incoming] : [...incoming];
 
-  all.forEach(({ event, identifiers }, position) => {
+  all.forEach((entry, position) => {
+    const { event, identifiers, decision } = entry;
     const index = batchConsent ? position - 1 : position;
-    if (event.id !== null && seen.has(event.id)) {
+    const use = decision ? `${decision.id}:${event.type}` : null;
+    if ((event.id !== null && seen.has(event.id)) || (use !== null && uses.has(use))) {
       outcome.skipped.push({ index, id: event.id, reason: "duplicate" });
+      return;
+    }
+    if (decision?.expired) {
+      outcome.skipped.push({ index, id: event.id, reason: "expired_token" });
       return;
     }
     if (!mayStore(state, event, ctx.consentMode)) {
@@ -174,16 +218,28 @@ export function applyBatch(current: ProfileState, incoming: readonly IncomingEve
     }
     if (event.type === "consent") state.consent_choices = applyConsentChoices(state.consent_choices, event);
     if (event.id !== null) seen.add(event.id);
-    const named = [...identifiers, ...applyStoredEvent(state, event, ledger, orders)];
-    for (const identifier of named) {
-      if (addIdentifier(state, identifier)) outcome.addedIdentifiers.push(identifier);
-      const known = outcome.namedIdentifiers.some((i) => i.kind === identifier.kind && i.value === identifier.value);
-      if (identifier.kind !== "anonymous_id" && !known) outcome.namedIdentifiers.push(identifier);
+    if (use !== null) {
+      uses.add(use);
+      outcome.tokenUses.push(use);
     }
+    const named = [...identifiers.map((identifier) => ({ ...identifier, verified: true })), ...applyStoredEvent(state, entry, ledger, orders)];
+    for (const identifier of named) noteIdentifier(state, outcome, identifier);
     outcome.stored.push(event);
   });
 
   outcome.orders = [...orders.values()];
   if (outcome.stored.length > 0) state.updated_at = ctx.now;
   return outcome;
+}
+
+function noteIdentifier(state: ProfileState, outcome: BatchOutcome, named: NamedIdentifier): void {
+  const identifier: Identifier = { kind: named.kind, value: named.value };
+  if (named.verified) {
+    if (addIdentifier(state, identifier)) outcome.addedIdentifiers.push(identifier);
+    dropUnverified(state, identifier);
+  }
+  if (identifier.kind === "anonymous_id") return;
+  const known = outcome.namedIdentifiers.find((i) => i.kind === identifier.kind && i.value === identifier.value);
+  if (!known) outcome.namedIdentifiers.push(named);
+  else if (named.verified) known.verified = true;
 }

@@ -41,6 +41,8 @@ export interface TrackedEvent {
   search_term?: string;
   transaction_id?: string;
   traits?: Traits;
+  /** An identify's proof of its strongest identifier (SPEC §2): lowercase hex HMAC-SHA256. */
+  user_hash?: string;
   channel?: Channel;
   consent?: Partial<Record<ConsentPurpose, boolean>>;
   campaign_id?: string;
@@ -100,7 +102,14 @@ export type TraitValue = string | number | boolean;
 
 export interface ProfileState {
   profile_id: string;
-  identifiers: { anonymous_ids: string[]; email?: string; customer_id?: string; phone?: string };
+  identifiers: {
+    anonymous_ids: string[];
+    email?: string;
+    customer_id?: string;
+    phone?: string;
+    /** Identifiers a browser claimed without proof (identity verification): recorded, never routed or merged on. */
+    unverified?: Identifier[];
+  };
   traits: Record<string, TraitValue>;
   consent_choices: Partial<Record<ConsentPurpose, Choice>>;
   subscriptions: Partial<Record<Channel, Choice>>;

@@ -1,7 +1,7 @@
 import type { BanditState } from "../core/bandit";
 import { hasConsent } from "../core/consent";
 import { decide, type Candidate, type DecidableCampaign, type Decision } from "../core/decide";
-import { signDecision, verifyDecision } from "../core/decision-token";
+import { signDecision, tokenExpired, verifyDecision } from "../core/decision-token";
 import type { IncomingEvent } from "../core/profile";
 import { toApiProfile } from "../core/profile-view";
 import { deriveProfile } from "../core/derive";
@@ -24,7 +24,7 @@ export interface SignedDecision extends Decision {
 }
 
 export interface DecisionsOutcome {
-  decisions: SignedDecision[];
+  decisions: Decision[];
   candidates: Candidate[];
   state: ProfileState;
 }
@@ -55,17 +55,17 @@ export function knowCampaigns(request: DecideRequest): boolean {
 /**
  * Decisions for a person from their live state, after the batch's events were applied. Without
  * personalization consent nobody is personalized: every candidate is skipped with that reason.
+ * Synchronous, so the object decides on the state it holds and records sticky assignments before
+ * anything else can run; the tokens are signed afterwards (`signDecisions`).
  */
-export async function decideFor(
-  env: Env,
-  shopId: string,
+export function decideNow(
   profileId: string,
   state: ProfileState,
   consentMode: ConsentMode,
   segmentRules: SegmentRules,
   request: DecideRequest,
   now: number,
-): Promise<DecisionsOutcome> {
+): DecisionsOutcome {
   const campaigns = (campaignVersions.get(request.version) ?? []).filter((campaign) => request.placements.includes(campaign.placement));
   if (!hasConsent(state.consent_choices, "personalization", consentMode)) {
     const candidates = campaigns.map((campaign) => ({ placement: campaign.placement, campaign_id: campaign.id, outcome: "skipped" as const, reason: "no_consent: personalization is not granted" }));
@@ -85,14 +85,18 @@ export async function decideFor(
     bandit: request.bandit,
     random: Math.random,
   });
+  return { decisions: outcome.decisions, candidates: outcome.candidates, state: outcome.assignments === state.assignments ? state : { ...state, assignments: outcome.assignments } };
+}
+
+/** Each decision with its token: a fresh decision id, so its outcomes count once. */
+export function signDecisions(env: Env, shopId: string, profileId: string, decisions: readonly Decision[], now: number): Promise<SignedDecision[]> {
   const secret = tokenSecret(env);
-  const decisions = await Promise.all(
-    outcome.decisions.map(async (decision) => ({
+  return Promise.all(
+    decisions.map(async (decision) => ({
       ...decision,
-      token: await signDecision(secret, { shop: shopId, person: profileId, campaign: decision.campaign_id, variant: decision.variant_id, placement: decision.placement }),
+      token: await signDecision(secret, { shop: shopId, person: profileId, campaign: decision.campaign_id, variant: decision.variant_id, placement: decision.placement }, now),
     })),
   );
-  return { decisions, candidates: outcome.candidates, state: outcome.assignments === state.assignments ? state : { ...state, assignments: outcome.assignments } };
 }
 
 const NUDGE_EVENTS = new Set(["nudge_impression", "nudge_click", "nudge_dismiss"]);
@@ -105,15 +109,22 @@ export interface Interaction {
   segment: string;
 }
 
-export type NudgeCheck = { ok: true; placements: Map<TrackedEvent, string> } | { ok: false; index: number };
+/** The decision a verified `nudge_*` event reports. */
+export interface ReportedDecision {
+  id: string;
+  placement: string;
+  expired: boolean;
+}
+
+export type NudgeCheck = { ok: true; decisions: Map<TrackedEvent, ReportedDecision> } | { ok: false; index: number };
 
 /**
  * Checks the tokens of a batch's `nudge_*` events: genuine, of this shop, for this person (or a
  * person they absorbed: read only when a batch has such events), and naming the event's campaign
- * and variant. Returns the first bad one, or the placement each event's decision was made for.
+ * and variant. Returns the first bad one, or the decision each event reports.
  */
-export async function checkNudges(env: Env, shopId: string, personIds: () => ReadonlySet<string>, events: readonly IncomingEvent[]): Promise<NudgeCheck> {
-  const placements = new Map<TrackedEvent, string>();
+export async function checkNudges(env: Env, shopId: string, personIds: () => ReadonlySet<string>, events: readonly IncomingEvent[], now: number): Promise<NudgeCheck> {
+  const decisions = new Map<TrackedEvent, ReportedDecision>();
   let people: ReadonlySet<string> | null = null;
   for (const [index, { event }] of events.entries()) {
     if (!NUDGE_EVENTS.has(event.type)) continue;
@@ -121,17 +132,17 @@ export async function checkNudges(env: Env, shopId: string, personIds: () => Rea
     const claims = await verifyDecision(tokenSecret(env), event.token ?? "");
     const genuine = claims !== null && claims.shop === shopId && people.has(claims.person) && claims.campaign === event.campaign_id && claims.variant === event.variant_id;
     if (!genuine || !claims) return { ok: false, index };
-    placements.set(event, claims.placement);
+    decisions.set(event, { id: claims.id, placement: claims.placement, expired: tokenExpired(claims, now) });
   }
-  return { ok: true, placements };
+  return { ok: true, decisions };
 }
 
 /** The interactions among the events stored, with the segment the person is in now. */
-export function interactionsOf(stored: readonly TrackedEvent[], placements: Map<TrackedEvent, string>, state: ProfileState | null, now: number): Interaction[] {
-  if (placements.size === 0 || !state) return [];
+export function interactionsOf(stored: readonly TrackedEvent[], decisions: Map<TrackedEvent, ReportedDecision>, state: ProfileState | null, now: number): Interaction[] {
+  if (decisions.size === 0 || !state) return [];
   const segment = deriveProfile(state, now).lifecycle;
   return stored.flatMap((event) => {
-    const placement = placements.get(event);
+    const placement = decisions.get(event)?.placement;
     return placement && event.campaign_id ? [{ type: event.type, campaign_id: event.campaign_id, placement, segment }] : [];
   });
 }

@@ -1,14 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Candidate } from "../core/decide";
-import type { AuditEntry, MergeCause, Route } from "../core/identity";
-import { applyBatch, emptyProfile, type IncomingEvent } from "../core/profile";
+import { claimTask, deviceTask, type AuditEntry, type IdentityTask, type MergeCause, type Route } from "../core/identity";
+import { applyBatch, emptyProfile, type BatchOutcome, type IncomingEvent } from "../core/profile";
 import { toApiProfile, type ApiProfile } from "../core/profile-view";
 import { fullBucket, takeTokens, type Bucket, type BucketPolicy } from "../core/rate-limit";
 import type { SegmentRules } from "../core/segments";
 import type { ConsentMode, ConsentPurpose, Identifier, ProfileState } from "../core/types";
 import { absorbInto, type AbsorbRequest, type AbsorbResult, type HandOver } from "./merging";
-import { checkNudges, decideFor, interactionsOf, knowCampaigns, type DecideRequest, type Interaction, type SignedDecision } from "./decisions";
-import { ProfileStorage, type ProfileDump } from "./profile-storage";
+import { checkNudges, decideNow, interactionsOf, knowCampaigns, signDecisions, type DecideRequest, type DecisionsOutcome, type Interaction, type SignedDecision } from "./decisions";
+import { ProfileStorage, type ClaimedIdentifier, type ErasureJob, type Page, type PagedPart, type PersonHead } from "./profile-storage";
 
 /**
  * A person absorbs bursts (50 concurrent batches pass) but not a sustained flood. Batches are
@@ -24,6 +24,8 @@ export function ratePolicies(env: Pick<Env, "PROFILE_BATCH_BURST" | "PROFILE_BAT
 }
 
 const COMPACT_EVERY_MS = 24 * 60 * 60 * 1000;
+/** An erasure job the Worker never confirmed is dropped after this long (it holds identifiers). */
+const ERASURE_JOB_MAX_MS = 24 * 60 * 60 * 1000;
 /** An interrupted hand-over is retried by the absorbed object's alarm this often. */
 export const HANDOVER_RETRY_MS = 30_000;
 
@@ -65,7 +67,8 @@ export type IngestResult =
       stored: number;
       duplicates: number;
       withoutConsent: number;
-      namedIdentifiers: Identifier[];
+      /** Identity work the index has not confirmed yet (this batch's and any left open before). */
+      tasks: IdentityTask[];
       decisions: SignedDecision[];
       candidates: Candidate[];
       interactions: Interaction[];
@@ -77,10 +80,14 @@ export type IngestResult =
   | Moved
   | Erased;
 
+/** The start of an export: the profile and everything but the paged rows. */
 export interface PersonExport {
   profile: ApiProfile | null;
-  dump: ProfileDump;
+  head: PersonHead;
 }
+
+/** Where an erasure stands in a person's object. */
+export type EraseResult = { status: "erasing"; job: ErasureJob } | { status: "empty" } | Moved;
 
 const moved = (to: string): Moved => ({ ok: false, code: "moved", to });
 
@@ -91,10 +98,13 @@ export class ProfileObject extends DurableObject<Env> {
   private currentRoute: Route;
   /** Erased here, and not yet started afresh (kept in memory: checked on every batch). */
   private erased: boolean;
+  /** Whether identity tasks are open (kept in memory, so a batch without any costs no query). */
+  private openTasks: boolean;
   private readonly policies: ReturnType<typeof ratePolicies>;
   private batches: Bucket;
   private events: Bucket;
   private compactionScheduled = false;
+  private readonly absorbing = new Map<string, Promise<AbsorbResult>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -103,6 +113,7 @@ export class ProfileObject extends DurableObject<Env> {
     this.state = this.store.loadState();
     this.currentRoute = this.store.route();
     this.erased = this.store.erasedAt() !== null;
+    this.openTasks = this.store.tasks().length > 0;
     const now = Date.now();
     this.policies = ratePolicies(env);
     this.batches = fullBucket(this.policies.batches, now);
@@ -114,52 +125,110 @@ export class ProfileObject extends DurableObject<Env> {
   }
 
   async ingest(request: IngestRequest): Promise<IngestResult> {
-    if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
-    if (request.decide && !knowCampaigns(request.decide)) return { ok: false, code: "need_campaigns" };
-    if (this.erased) {
-      // A stale route (a cache, the index) must not revive an erased person; the home starts afresh.
-      if (!request.viaHome) return { ok: false, code: "erased" };
-      this.store.clearErased();
-      this.erased = false;
-    }
+    const refused = this.refusal(request);
+    if (refused) return refused;
     const limited = this.takeRate(request.events.length, request.receivedAt);
     if (limited) return limited;
-    const nudges = await checkNudges(this.env, request.shopId, () => new Set([this.profileId, ...this.store.absorbed()]), request.events);
+    const nudges = await checkNudges(this.env, request.shopId, () => new Set([this.profileId, ...this.store.absorbed()]), request.events, request.receivedAt);
     if (!nudges.ok) return { ok: false, code: "invalid_token", index: nudges.index };
-    const ids = request.events.flatMap(({ event }) => (event.id === null ? [] : [event.id]));
-    const transactionIds = request.events.flatMap(({ event }) => (event.transaction_id === undefined ? [] : [event.transaction_id]));
+    // The await above let other calls in (a merge, an erasure): look again before touching state.
+    const refusedNow = this.refusal(request);
+    if (refusedNow) return refusedNow;
+
+    // From here to the write nothing is awaited, so the batch applies to the state as it is.
+    const events = request.events.map((incoming) => {
+      const decision = nudges.decisions.get(incoming.event);
+      return decision ? { ...incoming, decision: { id: decision.id, expired: decision.expired } } : incoming;
+    });
     const current = this.state ?? emptyProfile(this.profileId, request.receivedAt);
-    const outcome = applyBatch(current, request.events, {
+    const outcome = applyBatch(current, events, {
       now: request.receivedAt,
       consentMode: request.source === "server" ? "implied" : request.consentMode,
-      seenIds: this.store.seenIds(ids),
-      ledger: this.store.ledger(transactionIds),
+      seenIds: this.store.seenIds(events.flatMap(({ event }) => (event.id === null ? [] : [event.id]))),
+      tokenUses: this.store.tokenUses(events.flatMap(({ event, decision }) => (decision ? [`${decision.id}:${event.type}`] : []))),
+      ledger: this.store.ledger(events.flatMap(({ event }) => (event.transaction_id === undefined ? [] : [event.transaction_id]))),
       batchConsent: request.batchConsent,
       batchIdentifiers: request.batchIdentifiers,
     });
+    if (outcome.stored.length > 0) this.writeOutcome(outcome, request);
     // A visitor with nothing stored yet is decided for as an empty profile, and stays unstored.
-    const applied = outcome.stored.length > 0 ? outcome.state : this.state;
-    const decided = request.decide
-      ? await decideFor(this.env, request.shopId, this.profileId, applied ?? current, request.consentMode, request.segmentRules, request.decide, request.receivedAt)
-      : null;
-    const state = decided && applied ? decided.state : applied;
-    if (state && (outcome.stored.length > 0 || state !== this.state)) {
-      this.store.writeBatch(state, outcome.stored, outcome.orders, request.receivedAt, request.shopId);
-      this.state = state;
-      await this.scheduleCompaction();
-    }
+    const decided = request.decide ? this.decide(request, this.state ?? current) : null;
+    await this.scheduleCompaction();
+    const decisions = decided ? await signDecisions(this.env, request.shopId, this.profileId, decided.decisions, request.receivedAt) : [];
     const count = (reason: string) => outcome.skipped.filter((skip) => skip.reason === reason).length;
     return {
       ok: true,
       profileId: this.profileId,
       stored: outcome.stored.length,
-      duplicates: count("duplicate"),
+      duplicates: count("duplicate") + count("expired_token"),
       withoutConsent: count("no_consent"),
-      namedIdentifiers: outcome.namedIdentifiers,
-      decisions: decided?.decisions ?? [],
+      tasks: this.openTasks ? this.store.tasks() : [],
+      decisions,
       candidates: decided?.candidates ?? [],
-      interactions: interactionsOf(outcome.stored, nudges.placements, this.state, request.receivedAt),
+      interactions: interactionsOf(outcome.stored, nudges.decisions, this.state, request.receivedAt),
     };
+  }
+
+  /** Why this object cannot take a batch now: merged away, campaigns unknown, or erased (seen through a stale route). */
+  private refusal(request: IngestRequest): IngestResult | null {
+    if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
+    if (request.decide && !knowCampaigns(request.decide)) return { ok: false, code: "need_campaigns" };
+    if (!this.erased) return null;
+    // A stale route (a cache, the index) must not revive an erased person; the home starts afresh.
+    if (!request.viaHome) return { ok: false, code: "erased" };
+    this.store.clearErased();
+    this.erased = false;
+    return null;
+  }
+
+  private writeOutcome(outcome: BatchOutcome, request: IngestRequest): void {
+    const tasks = this.identityTasks(outcome, request);
+    this.store.writeBatch(
+      outcome.state,
+      {
+        events: outcome.stored,
+        orders: outcome.orders,
+        tokenUses: outcome.tokenUses,
+        devices: outcome.addedIdentifiers.flatMap((identifier) => (identifier.kind === "anonymous_id" ? [identifier.value] : [])),
+        tasks,
+      },
+      request.receivedAt,
+      request.shopId,
+    );
+    this.state = outcome.state;
+    if (tasks.length > 0) this.openTasks = true;
+  }
+
+  /**
+   * Identifiers the index must confirm: each one the stored events named that this person has not
+   * had confirmed yet (as proven, when it now is), and the devices a trusted server event tied to
+   * this person. Stored with the batch, so a failure before the Worker settles them loses nothing.
+   */
+  private identityTasks(outcome: BatchOutcome, request: IngestRequest): IdentityTask[] {
+    const cause = outcome.stored.find((event) => event.type === "identify") ?? outcome.stored[0];
+    const eventId = cause?.id ?? null;
+    const claims = outcome.namedIdentifiers.filter((named) => !this.store.isClaimed(named, named.verified)).map((named) => claimTask(named, named.verified, eventId));
+    if (request.source !== "server") return claims;
+    const devices = outcome.addedIdentifiers.flatMap((identifier) => (identifier.kind === "anonymous_id" ? [deviceTask(identifier.value, eventId)] : []));
+    return [...claims, ...devices];
+  }
+
+  /** Decides on the state held now and keeps the sticky assignments it made. */
+  private decide(request: IngestRequest & { decide?: DecideRequest }, subject: ProfileState): DecisionsOutcome | null {
+    if (!request.decide) return null;
+    const decided = decideNow(this.profileId, subject, request.consentMode, request.segmentRules, request.decide, request.receivedAt);
+    if (this.state && decided.state !== subject) {
+      this.store.writeState(decided.state);
+      this.state = decided.state;
+    }
+    return decided;
+  }
+
+  /** The Worker confirmed these identity tasks in the index. */
+  async settleIdentity(done: string[], claimed: ClaimedIdentifier[]): Promise<void> {
+    if (this.currentRoute.status !== "active") return;
+    this.store.settle(done, claimed);
+    this.openTasks = this.store.tasks().length > 0;
   }
 
   async profile(consentMode: ConsentMode, segmentRules: SegmentRules = {}): Promise<ApiProfile | Moved | null> {
@@ -167,19 +236,22 @@ export class ProfileObject extends DurableObject<Env> {
     return this.state ? toApiProfile(this.state, consentMode, Date.now(), segmentRules) : null;
   }
 
-  /** Everything held about the person (GDPR art. 15/20), absorbed people's data included. */
+  /** The start of everything held about the person (GDPR art. 15/20); the rows follow with `exportPage`. */
   async exportData(consentMode: ConsentMode, segmentRules: SegmentRules = {}): Promise<PersonExport | Moved | null> {
     if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
     if (!this.state) return null;
-    return { profile: toApiProfile(this.state, consentMode, Date.now(), segmentRules), dump: this.store.dump(this.profileId) };
+    return { profile: toApiProfile(this.state, consentMode, Date.now(), segmentRules), head: this.store.head(this.profileId) };
+  }
+
+  async exportPage(part: PagedPart, after: number): Promise<Page> {
+    return this.store.page(part, after);
   }
 
   /** Merges another person into this one (this one survives). Idempotent; see merging.ts. */
   async absorb(request: AbsorbRequest): Promise<AbsorbResult> {
     if (this.currentRoute.status !== "active") return { status: "moved", to: this.currentRoute.into };
-    return absorbInto(
+    const result = await absorbInto(
       {
-        env: this.env,
         profiles: this.profilesHere(),
         profileId: this.profileId,
         store: this.store,
@@ -188,21 +260,25 @@ export class ProfileObject extends DurableObject<Env> {
           this.state = state;
         },
         route: () => this.currentRoute,
+        inFlight: this.absorbing,
       },
       request,
     );
+    if (result.status === "merged") this.openTasks = true;
+    return result;
   }
 
   /**
    * First step of being absorbed: unless the two people conflict, this object stops taking events
-   * (they go to the survivor) and hands over its data. Its alarm retries the merge until the
-   * survivor confirms, so a crash in between loses nothing.
+   * (they go to the survivor) and hands over its data, in pages. Its alarm retries the merge until
+   * the survivor confirms, so a crash in between loses nothing.
    */
   async beginHandOver(survivor: string, survivorCustomerId: string | null, cause: MergeCause, shopId: string): Promise<HandOver> {
     const route = this.currentRoute;
     if (route.status !== "active") {
-      return route.into === survivor && route.status === "merging" ? { status: "dump", dump: this.store.dump(this.profileId) } : { status: "moved", to: route.into };
+      return route.into === survivor && route.status === "merging" ? { status: "ready", head: this.store.head(this.profileId) } : { status: "moved", to: route.into };
     }
+    if (this.absorbing.has(survivor) && this.profileId < survivor) return { status: "absorbing_you" };
     const own = this.state?.identifiers.customer_id ?? null;
     if (own !== null && survivorCustomerId !== null && own !== survivorCustomerId) {
       this.store.appendAudit({ at: Date.now(), type: "conflict", survivor, absorbed: [this.profileId], ...cause, reason: "different_customer_ids" });
@@ -210,7 +286,13 @@ export class ProfileObject extends DurableObject<Env> {
     }
     this.setRoute({ status: "merging", into: survivor, since: Date.now(), shop_id: shopId, cause });
     await this.ctx.storage.setAlarm(Date.now() + HANDOVER_RETRY_MS);
-    return { status: "dump", dump: this.store.dump(this.profileId) };
+    return { status: "ready", head: this.store.head(this.profileId) };
+  }
+
+  /** One page of rows for the survivor this object is handing over to (null for anyone else). */
+  async handOverPage(survivor: string, part: PagedPart, after: number): Promise<Page | null> {
+    if (this.currentRoute.status !== "merging" || this.currentRoute.into !== survivor) return null;
+    return this.store.page(part, after);
   }
 
   /** The survivor holds the data now: keep only the way to it. */
@@ -222,6 +304,7 @@ export class ProfileObject extends DurableObject<Env> {
     this.store.forgetAllButRoute(route, entry);
     this.currentRoute = route;
     this.state = null;
+    this.openTasks = false;
   }
 
   /** The merge did not happen after all (a conflict found late, or the survivor moved): go on as before. */
@@ -236,22 +319,34 @@ export class ProfileObject extends DurableObject<Env> {
     if (this.currentRoute.status === "merged" && this.currentRoute.into !== survivor) this.setRoute({ status: "merged", into: survivor });
   }
 
-  /** Erases the person held here (GDPR art. 17): the object is as new afterwards. */
-  async erase(): Promise<{ absorbed: string[]; identifiers: Identifier[] }> {
+  /**
+   * Erases the person held here (GDPR art. 17), as a job that a retry resumes: the first call
+   * records what is still to be done centrally (the people absorbed, every identifier and device)
+   * and wipes the data; later calls answer the same job until `finishErasure`.
+   */
+  async erase(): Promise<EraseResult> {
+    const pending = this.store.erasureJob();
+    if (pending) return { status: "erasing", job: pending };
+    if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
     const absorbed = this.store.absorbed();
-    const ids = this.state?.identifiers;
-    const identifiers: Identifier[] = ids
-      ? [
-          ...ids.anonymous_ids.map((value) => ({ kind: "anonymous_id" as const, value })),
-          ...(["email", "customer_id", "phone"] as const).flatMap((kind) => (ids[kind] === undefined ? [] : [{ kind, value: ids[kind] as string }])),
-        ]
-      : [];
-    await this.store.wipe(Date.now());
-    this.erased = true;
-    this.state = null;
-    this.currentRoute = { status: "active" };
-    this.compactionScheduled = false;
-    return { absorbed, identifiers };
+    if (!this.state && absorbed.length === 0) return { status: "empty" };
+    const now = Date.now();
+    const job: ErasureJob = { people: [this.profileId, ...absorbed], identifiers: this.heldIdentifiers(), started_at: now };
+    await this.wipe(now, job);
+    await this.ctx.storage.setAlarm(now + ERASURE_JOB_MAX_MS);
+    return { status: "erasing", job };
+  }
+
+  /** Part of a survivor's erasure: wipes whatever this absorbed object still holds, returning its identifiers. */
+  async eraseAbsorbed(): Promise<Identifier[]> {
+    const identifiers = this.heldIdentifiers();
+    await this.wipe(Date.now(), null);
+    return identifiers;
+  }
+
+  /** The Worker finished the central part of the erasure: nothing of it is kept. */
+  async finishErasure(): Promise<void> {
+    this.store.finishErasure();
   }
 
   override async alarm(): Promise<void> {
@@ -259,6 +354,8 @@ export class ProfileObject extends DurableObject<Env> {
       await this.retryHandOver(this.currentRoute);
       return;
     }
+    const job = this.store.erasureJob();
+    if (job && Date.now() - job.started_at >= ERASURE_JOB_MAX_MS) this.store.finishErasure();
     this.compactionScheduled = false;
     this.compact(Date.now());
     if (this.state) await this.scheduleCompaction();
@@ -267,6 +364,22 @@ export class ProfileObject extends DurableObject<Env> {
   /** Summarizes old raw events and forgets old event ids; runs daily from the alarm. */
   compact(now: number): { summarized: number; forgottenIds: number } {
     return this.store.compact(now);
+  }
+
+  private heldIdentifiers(): Identifier[] {
+    const ids = this.state?.identifiers;
+    const named = ids ? (["email", "customer_id", "phone"] as const).flatMap((kind) => (ids[kind] === undefined ? [] : [{ kind, value: ids[kind] as string }])) : [];
+    const devices = [...new Set([...(ids?.anonymous_ids ?? []), ...this.store.devices()])].map((value) => ({ kind: "anonymous_id" as const, value }));
+    return [...named, ...(ids?.unverified ?? []), ...devices];
+  }
+
+  private async wipe(now: number, job: ErasureJob | null): Promise<void> {
+    await this.store.wipe(now, job);
+    this.erased = true;
+    this.state = null;
+    this.currentRoute = { status: "active" };
+    this.compactionScheduled = false;
+    this.openTasks = false;
   }
 
   private async retryHandOver(route: Extract<Route, { status: "merging" }>): Promise<void> {
@@ -303,7 +416,7 @@ export class ProfileObject extends DurableObject<Env> {
   }
 
   private async scheduleCompaction(): Promise<void> {
-    if (this.compactionScheduled) return;
+    if (this.compactionScheduled || !this.state) return;
     this.compactionScheduled = true;
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + COMPACT_EVERY_MS);
   }

@@ -1,12 +1,13 @@
-import type { AuditEntry, Route } from "../core/identity";
+import type { AuditEntry, IdentityTask, Route } from "../core/identity";
 import type { OrderLedger, OrderRecord } from "../core/orders";
 import { upgradeState } from "../core/profile";
-import type { ProfileState, TrackedEvent } from "../core/types";
+import type { Identifier, ProfileState, TrackedEvent } from "../core/types";
 import init from "../migrations/profile-object/0001_init.sql";
 import identity from "../migrations/profile-object/0002_identity.sql";
+import trust from "../migrations/profile-object/0003_trust.sql";
 
 /** The object's own schema versions, applied in order once per object. */
-const MIGRATIONS: readonly string[] = [init, identity];
+const MIGRATIONS: readonly string[] = [init, identity, trust];
 
 export interface StoredEvent {
   event_id: string | null;
@@ -16,28 +17,87 @@ export interface StoredEvent {
   body: string;
 }
 
-/** Everything a person's object holds, as one value: what a merge hands over and an export shows. */
-export interface ProfileDump {
+/** What a person's object holds besides its paged rows (events, ids seen, devices, decision outcomes). */
+export interface PersonHead {
   profileId: string;
   state: ProfileState | null;
-  events: StoredEvent[];
-  seenIds: { event_id: string; seen_at: number }[];
   orders: OrderRecord[];
   summary: { day: string; type: string; count: number }[];
   audit: AuditEntry[];
   absorbed: string[];
+  tasks: IdentityTask[];
+  claimed: ClaimedIdentifier[];
+}
+
+export interface ClaimedIdentifier extends Identifier {
+  verified: boolean;
+}
+
+/** Row sets that travel in pages (a hand-over, an export): each is read in `seq` order. */
+export const PAGED_PARTS = ["events", "seen", "devices", "token_uses"] as const;
+export type PagedPart = (typeof PAGED_PARTS)[number];
+
+export interface Page {
+  rows: { seq: number; row: string }[];
+  /** The `seq` to continue after, or null when this was the last page. */
+  next: number | null;
+}
+
+/** Keeps a page well under the 32 MiB limit of one RPC message. */
+const PAGE_BYTES = 4 * 1024 * 1024;
+const PAGE_ROWS = 5_000;
+
+const PAGE_QUERIES: Record<PagedPart, string> = {
+  events: "SELECT seq, json_object('event_id', event_id, 'type', type, 'ts', ts, 'received_at', received_at, 'body', body) AS row FROM events WHERE seq > ? ORDER BY seq",
+  seen: "SELECT rowid AS seq, json_object('event_id', event_id, 'seen_at', seen_at) AS row FROM seen_events WHERE rowid > ? ORDER BY rowid",
+  devices: "SELECT rowid AS seq, json_object('anonymous_id', anonymous_id, 'first_seen_at', first_seen_at) AS row FROM devices WHERE rowid > ? ORDER BY rowid",
+  token_uses: "SELECT rowid AS seq, json_object('use', use, 'used_at', used_at) AS row FROM token_uses WHERE rowid > ? ORDER BY rowid",
+};
+
+/** A survivor takes in staged rows of each part with these statements (bound from the row's JSON). */
+const TAKE_IN: Record<PagedPart, string> = {
+  events: `INSERT INTO events (event_id, type, ts, received_at, body)
+    SELECT json_extract(row, '$.event_id'), json_extract(row, '$.type'), json_extract(row, '$.ts'), json_extract(row, '$.received_at'), json_extract(row, '$.body')
+    FROM incoming WHERE absorbed_id = ? AND part = 'events'
+      AND (json_extract(row, '$.event_id') IS NULL OR json_extract(row, '$.event_id') NOT IN (SELECT event_id FROM seen_events))
+    ORDER BY seq`,
+  seen: `INSERT OR IGNORE INTO seen_events (event_id, seen_at)
+    SELECT json_extract(row, '$.event_id'), json_extract(row, '$.seen_at') FROM incoming WHERE absorbed_id = ? AND part = 'seen'`,
+  devices: `INSERT OR IGNORE INTO devices (anonymous_id, first_seen_at)
+    SELECT json_extract(row, '$.anonymous_id'), json_extract(row, '$.first_seen_at') FROM incoming WHERE absorbed_id = ? AND part = 'devices'`,
+  token_uses: `INSERT OR IGNORE INTO token_uses (use, used_at)
+    SELECT json_extract(row, '$.use'), json_extract(row, '$.used_at') FROM incoming WHERE absorbed_id = ? AND part = 'token_uses'`,
+};
+
+/** What a batch writes besides the new state. */
+export interface BatchWrite {
+  events: readonly TrackedEvent[];
+  orders: readonly OrderRecord[];
+  tokenUses: readonly string[];
+  devices: readonly string[];
+  tasks: readonly IdentityTask[];
+}
+
+/** An erasure in progress: what is still to be done centrally, kept until the Worker confirms it. */
+export interface ErasureJob {
+  people: string[];
+  identifiers: Identifier[];
+  started_at: number;
 }
 
 /** Raw events are kept this long, at most `MAX_RAW_EVENTS` of them; older ones are summarized. */
 export const RAW_EVENT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 export const MAX_RAW_EVENTS = 20_000;
-/** Event ids are remembered for de-duplication this long (the contract says at least 7 days). */
+/** Event ids (and decision outcomes, whose tokens live 7 days) are remembered this long. */
 export const DEDUP_WINDOW_MS = 8 * 24 * 60 * 60 * 1000;
 
 interface Row extends Record<string, SqlStorageValue> {}
 
 /** Typed access to one person's SQLite storage. All writes of a batch go through `writeBatch`. */
 export class ProfileStorage {
+  /** Raw event rows held, counted once and then kept up to date, so the cap costs no query per batch. */
+  private eventRows: number | null = null;
+
   constructor(private readonly storage: DurableObjectStorage) {}
 
   migrate(): void {
@@ -68,11 +128,6 @@ export class ProfileStorage {
     return stored ? upgradeState(stored) : null;
   }
 
-  /** The shop this person belongs to (known once anything is stored). */
-  shopId(): string | null {
-    return this.readKey<string>("shop");
-  }
-
   route(): Route {
     return this.readKey<Route>("route") ?? { status: "active" };
   }
@@ -93,38 +148,78 @@ export class ProfileStorage {
       .map((row) => JSON.parse(row.entry) as AuditEntry);
   }
 
+  /** Appends an audit line; a refused merge is recorded once per identifier and other person. */
   appendAudit(entry: AuditEntry): void {
-    this.storage.sql.exec("INSERT INTO audit (at, entry) VALUES (?, ?)", entry.at, JSON.stringify(entry));
+    const other = entry.absorbed.join(",") === "" ? entry.survivor : `${entry.survivor}>${entry.absorbed.join(",")}`;
+    const key = entry.type === "conflict" ? `${entry.identifier?.kind}:${entry.identifier?.value}:${other}` : null;
+    this.storage.sql.exec("INSERT OR IGNORE INTO audit (at, entry, conflict_key) VALUES (?, ?, ?)", entry.at, JSON.stringify(entry), key);
   }
 
-  dump(profileId: string): ProfileDump {
-    const sql = this.storage.sql;
+  /** Everything but the paged rows: what a hand-over or an export starts with. */
+  head(profileId: string): PersonHead {
     return {
       profileId,
       state: this.loadState(),
-      events: sql.exec<Record<string, SqlStorageValue>>("SELECT event_id, type, ts, received_at, body FROM events ORDER BY seq").toArray() as unknown as StoredEvent[],
-      seenIds: sql.exec<{ event_id: string; seen_at: number }>("SELECT event_id, seen_at FROM seen_events").toArray(),
       orders: [...this.ledger(null).values()],
       summary: this.summary(),
       audit: this.audit(),
       absorbed: this.absorbed(),
+      tasks: this.tasks(),
+      claimed: this.storage.sql
+        .exec<{ kind: Identifier["kind"]; value: string; verified: number }>("SELECT kind, value, verified FROM claimed")
+        .toArray()
+        .map((row) => ({ kind: row.kind, value: row.value, verified: row.verified === 1 })),
     };
   }
 
+  /** One page of a part's rows after `after`, bounded in rows and bytes. */
+  page(part: PagedPart, after: number): Page {
+    const rows: Page["rows"] = [];
+    let bytes = 0;
+    for (const row of this.storage.sql.exec<{ seq: number; row: string }>(PAGE_QUERIES[part], after)) {
+      if (rows.length > 0 && (rows.length >= PAGE_ROWS || bytes + row.row.length > PAGE_BYTES)) return { rows, next: rows[rows.length - 1]?.seq ?? after };
+      rows.push({ seq: row.seq, row: row.row });
+      bytes += row.row.length;
+    }
+    return { rows, next: null };
+  }
+
+  /** Keeps a page of an absorbed person's rows until the hand-over is complete (idempotent). */
+  stage(absorbedId: string, part: PagedPart, page: Page): void {
+    this.storage.transactionSync(() => {
+      for (const { seq, row } of page.rows) {
+        this.storage.sql.exec("INSERT OR IGNORE INTO incoming (absorbed_id, part, seq, row) VALUES (?, ?, ?, ?)", absorbedId, part, seq, row);
+      }
+    });
+  }
+
+  dropStaged(absorbedId: string): void {
+    this.storage.sql.exec("DELETE FROM incoming WHERE absorbed_id = ?", absorbedId);
+  }
+
+  /** Staged events of an absorbed person that this person counted already (the same event id). */
+  stagedDuplicates(absorbedId: string): TrackedEvent[] {
+    return this.storage.sql
+      .exec<{ body: string }>(
+        `SELECT json_extract(row, '$.body') AS body FROM incoming WHERE absorbed_id = ? AND part = 'events'
+           AND json_extract(row, '$.event_id') IN (SELECT event_id FROM seen_events)`,
+        absorbedId,
+      )
+      .toArray()
+      .map((row) => JSON.parse(row.body) as TrackedEvent);
+  }
+
   /**
-   * Takes in an absorbed person's data next to this one's, in one transaction: their events, ids
-   * seen, summaries and audit are added; the united ledger, the merged state and the list of
-   * absorbed ids replace this person's.
+   * Takes in an absorbed person, in one transaction: their staged rows join this person's (events
+   * this person already counted are left out), their audit and summaries are added, open identity
+   * tasks carried over; the united ledger, the merged state and the absorbed ids replace this person's.
    */
-  absorb(dump: ProfileDump, state: ProfileState, ledger: readonly OrderRecord[], absorbed: readonly string[], entry: AuditEntry, shopId: string): void {
+  absorb(head: PersonHead, state: ProfileState, ledger: readonly OrderRecord[], absorbed: readonly string[], entry: AuditEntry, tasks: readonly IdentityTask[]): void {
     const sql = this.storage.sql;
     this.storage.transactionSync(() => {
-      this.writeKey("shop", shopId);
-      for (const event of dump.events) {
-        sql.exec("INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, ?, ?, ?, ?)", event.event_id, event.type, event.ts, event.received_at, event.body);
-      }
-      for (const seen of dump.seenIds) sql.exec("INSERT OR IGNORE INTO seen_events (event_id, seen_at) VALUES (?, ?)", seen.event_id, seen.seen_at);
-      for (const row of dump.summary) {
+      for (const part of PAGED_PARTS) sql.exec(TAKE_IN[part], head.profileId);
+      this.dropStaged(head.profileId);
+      for (const row of head.summary) {
         sql.exec(
           "INSERT INTO event_summary (day, type, count) VALUES (?, ?, ?) ON CONFLICT (day, type) DO UPDATE SET count = count + excluded.count",
           row.day,
@@ -132,24 +227,31 @@ export class ProfileStorage {
           row.count,
         );
       }
-      for (const old of dump.audit) this.appendAudit(old);
+      for (const old of head.audit) this.appendAudit(old);
       this.appendAudit(entry);
+      for (const claim of head.claimed) this.markClaimed(claim);
+      this.addTasks([...head.tasks, ...tasks]);
       sql.exec("DELETE FROM orders");
       this.writeOrders(ledger);
       this.writeKey("absorbed", absorbed);
       this.writeKey("profile", state);
     });
+    this.eventRows = null;
+    this.capRawEvents(Date.now());
   }
 
   /**
-   * Forgets everything about the person. What remains is a tombstone without personal data: the
-   * time of the erasure, so that only the identifier's home (not a stale route) starts afresh here.
+   * Forgets everything about the person. What remains is a tombstone without personal data (the
+   * time of the erasure, so that only the identifier's home, not a stale route, starts afresh
+   * here) and, until the Worker confirms the central part, the erasure job.
    */
-  async wipe(now: number): Promise<void> {
+  async wipe(now: number, job: ErasureJob | null): Promise<void> {
     await this.storage.deleteAlarm();
     await this.storage.deleteAll();
+    this.eventRows = null;
     this.migrate();
     this.writeKey("erased_at", now);
+    if (job) this.writeKey("erasure_job", job);
   }
 
   erasedAt(): number | null {
@@ -160,24 +262,86 @@ export class ProfileStorage {
     this.storage.sql.exec("DELETE FROM state WHERE key = 'erased_at'");
   }
 
+  erasureJob(): ErasureJob | null {
+    return this.readKey<ErasureJob>("erasure_job");
+  }
+
+  finishErasure(): void {
+    this.storage.sql.exec("DELETE FROM state WHERE key = 'erasure_job'");
+  }
+
+  /** Every device id the person used (the profile lists only the latest ones). */
+  devices(): string[] {
+    return this.storage.sql
+      .exec<{ anonymous_id: string }>("SELECT anonymous_id FROM devices ORDER BY rowid")
+      .toArray()
+      .map((row) => row.anonymous_id);
+  }
+
   /** Keeps only the route (and the audit line saying so) once the survivor holds the data. */
   forgetAllButRoute(route: Route, entry: AuditEntry): void {
     const sql = this.storage.sql;
     this.storage.transactionSync(() => {
-      for (const table of ["events", "seen_events", "orders", "event_summary", "audit"]) sql.exec(`DELETE FROM ${table}`);
+      for (const table of ["events", "seen_events", "orders", "event_summary", "audit", "devices", "identity_tasks", "claimed", "token_uses", "incoming"]) {
+        sql.exec(`DELETE FROM ${table}`);
+      }
       sql.exec("DELETE FROM state");
       this.setRoute(route);
       this.appendAudit(entry);
     });
+    this.eventRows = 0;
   }
 
   seenIds(ids: readonly string[]): Set<string> {
-    if (ids.length === 0) return new Set();
-    const rows = this.storage.sql.exec<{ event_id: string }>(
-      "SELECT event_id FROM seen_events WHERE event_id IN (SELECT value FROM json_each(?))",
-      JSON.stringify(ids),
+    return this.existing("SELECT event_id AS key FROM seen_events WHERE event_id IN (SELECT value FROM json_each(?))", ids);
+  }
+
+  /** Decision outcomes (`<decision id>:<event type>`) among these that were counted before. */
+  tokenUses(uses: readonly string[]): Set<string> {
+    return this.existing("SELECT use AS key FROM token_uses WHERE use IN (SELECT value FROM json_each(?))", uses);
+  }
+
+  private existing(query: string, keys: readonly string[]): Set<string> {
+    if (keys.length === 0) return new Set();
+    const rows = this.storage.sql.exec<{ key: string }>(query, JSON.stringify(keys));
+    return new Set(rows.toArray().map((row) => row.key));
+  }
+
+  /** Identity work the index has not confirmed yet. */
+  tasks(): IdentityTask[] {
+    return this.storage.sql
+      .exec<{ task: string }>("SELECT task FROM identity_tasks ORDER BY key")
+      .toArray()
+      .map((row) => JSON.parse(row.task) as IdentityTask);
+  }
+
+  /** Whether the index confirmed this identifier for this person (as proven, when `verified`). */
+  isClaimed(identifier: Identifier, verified: boolean): boolean {
+    const row = this.storage.sql
+      .exec<{ verified: number }>("SELECT verified FROM claimed WHERE kind = ? AND value = ?", identifier.kind, identifier.value)
+      .toArray()[0];
+    return row !== undefined && (row.verified === 1 || !verified);
+  }
+
+  /** The Worker did these tasks: they are done, and the identifiers it confirmed are remembered. */
+  settle(done: readonly string[], claimed: readonly ClaimedIdentifier[]): void {
+    this.storage.transactionSync(() => {
+      for (const key of done) this.storage.sql.exec("DELETE FROM identity_tasks WHERE key = ?", key);
+      for (const claim of claimed) this.markClaimed(claim);
+    });
+  }
+
+  addTasks(tasks: readonly IdentityTask[]): void {
+    for (const task of tasks) this.storage.sql.exec("INSERT OR REPLACE INTO identity_tasks (key, task) VALUES (?, ?)", task.key, JSON.stringify(task));
+  }
+
+  private markClaimed(claim: ClaimedIdentifier): void {
+    this.storage.sql.exec(
+      "INSERT INTO claimed (kind, value, verified) VALUES (?, ?, ?) ON CONFLICT (kind, value) DO UPDATE SET verified = MAX(verified, excluded.verified)",
+      claim.kind,
+      claim.value,
+      claim.verified ? 1 : 0,
     );
-    return new Set(rows.toArray().map((row) => row.event_id));
   }
 
   /** The ledger rows of these transactions (all rows when `transactionIds` is null). */
@@ -201,25 +365,28 @@ export class ProfileStorage {
     return ledger;
   }
 
-  /** Writes a batch's events, de-duplication ids, order rows and the new state, all or nothing. */
-  writeBatch(state: ProfileState, events: readonly TrackedEvent[], orders: readonly OrderRecord[], receivedAt: number, shopId: string): void {
+  /** Writes a batch's events, ids, decision outcomes, devices, order rows, identity tasks and the new state, all or nothing. */
+  writeBatch(state: ProfileState, write: BatchWrite, receivedAt: number, shopId: string): void {
     const sql = this.storage.sql;
     this.storage.transactionSync(() => {
       this.writeKey("shop", shopId);
-      for (const event of events) {
-        sql.exec(
-          "INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, ?, ?, ?, ?)",
-          event.id,
-          event.type,
-          event.ts,
-          receivedAt,
-          JSON.stringify(event),
-        );
+      for (const event of write.events) {
+        sql.exec("INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, ?, ?, ?, ?)", event.id, event.type, event.ts, receivedAt, JSON.stringify(event));
         if (event.id !== null) sql.exec("INSERT OR IGNORE INTO seen_events (event_id, seen_at) VALUES (?, ?)", event.id, receivedAt);
       }
-      this.writeOrders(orders);
+      for (const use of write.tokenUses) sql.exec("INSERT OR IGNORE INTO token_uses (use, used_at) VALUES (?, ?)", use, receivedAt);
+      for (const device of write.devices) sql.exec("INSERT OR IGNORE INTO devices (anonymous_id, first_seen_at) VALUES (?, ?)", device, receivedAt);
+      this.addTasks(write.tasks);
+      this.writeOrders(write.orders);
       this.writeKey("profile", state);
+      if (this.eventRows !== null) this.eventRows += write.events.length;
     });
+    if (write.events.length > 0) this.capRawEvents(receivedAt);
+  }
+
+  /** Writes a state that changed without events (a decision's sticky assignment). */
+  writeState(state: ProfileState): void {
+    this.writeKey("profile", state);
   }
 
   private writeOrders(orders: readonly OrderRecord[]): void {
@@ -236,11 +403,17 @@ export class ProfileStorage {
     }
   }
 
+  /** The raw-event cap holds on every write, not only after the daily compaction. */
+  private capRawEvents(now: number): void {
+    this.eventRows ??= this.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n;
+    if (this.eventRows > MAX_RAW_EVENTS) this.compact(now, false);
+  }
+
   /**
    * Folds raw events older than the retention window (or beyond the row cap) into daily counts
-   * per type, and forgets event ids older than the de-duplication window.
+   * per type, and forgets event ids and decision outcomes older than their windows.
    */
-  compact(now: number): { summarized: number; forgottenIds: number } {
+  compact(now: number, forget = true): { summarized: number; forgottenIds: number } {
     const sql = this.storage.sql;
     let summarized = 0;
     let forgottenIds = 0;
@@ -256,7 +429,10 @@ export class ProfileStorage {
         ...params,
       );
       summarized = sql.exec(`DELETE FROM events WHERE ${where}`, ...params).rowsWritten;
+      this.eventRows = total - summarized;
+      if (!forget) return;
       forgottenIds = sql.exec("DELETE FROM seen_events WHERE seen_at < ?", now - DEDUP_WINDOW_MS).rowsWritten;
+      sql.exec("DELETE FROM token_uses WHERE used_at < ?", now - DEDUP_WINDOW_MS);
     });
     return { summarized, forgottenIds };
   }

@@ -7,10 +7,18 @@ export interface TestShop {
   shop_id: string;
   site_key: string;
   secret_key: string;
+  identity_secret: string;
 }
 
 export async function createShop(
-  options: { consent_mode?: "required" | "implied"; allowed_origins?: string[]; name?: string; data_region?: "default" | "eu" } = {},
+  options: {
+    consent_mode?: "required" | "implied";
+    allowed_origins?: string[];
+    name?: string;
+    data_region?: "default" | "eu";
+    /** New shops require proof for browser identifies; tests of stitching itself switch it off unless they say otherwise. */
+    identity_verification?: "required" | "off";
+  } = {},
 ): Promise<TestShop> {
   const response = await SELF.fetch(`${BASE}/v1/shops`, {
     method: "POST",
@@ -23,7 +31,12 @@ export async function createShop(
     }),
   });
   if (response.status !== 201) throw new Error(`shop creation failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as TestShop;
+  const shop = (await response.json()) as TestShop;
+  if ((options.identity_verification ?? "off") === "off") {
+    const update = await api(shop, "PUT", "/v1/settings", { identity_verification: "off" });
+    if (update.status !== 200) throw new Error(`identity_verification off failed: ${update.status} ${await update.text()}`);
+  }
+  return shop;
 }
 
 let counter = 0;

@@ -3,7 +3,7 @@ import type { Identifier } from "../core/types";
 import type { DecideRequest } from "../durable-objects/decisions";
 import type { IngestRequest, IngestResult, Moved, ProfileObject } from "../durable-objects/profile-object";
 import type { Database } from "./db/client";
-import { knownProfileId, lookupProfileIds } from "./db/identities";
+import { lookupOwners, ownerOf, type Owner } from "./db/identities";
 import type { Shop } from "./db/shops";
 import { ApiError } from "./errors";
 import { TtlCache } from "./ttl-cache";
@@ -33,25 +33,36 @@ export function stubFor(profiles: Profiles, profileId: string): ProfileStub {
   return profiles.get(profiles.idFromString(profileId));
 }
 
+/** Where a request for a person starts, and the home object a stale route falls back to. */
+export interface PersonRoute {
+  start: string;
+  home: string;
+}
+
 /**
  * The person a set of identifiers names: the first one the identity index knows (strongest
- * first), else the home object of the strongest identifier. Device ids always route by name.
+ * first; with `provenOnly`, only proven owners count, so a trusted event never lands on a
+ * browser's unproven claim), else the person of the device named, else the home object of the
+ * strongest identifier.
  */
-export function pickProfileId(profiles: Profiles, shopId: string, identifiers: readonly Identifier[], known: Map<string, string>): string {
+export function pickRoute(profiles: Profiles, shopId: string, identifiers: readonly Identifier[], known: Map<string, Owner>, provenOnly: boolean): PersonRoute {
   const ranked = IDENTIFIER_STRENGTH.flatMap((kind) => identifiers.filter((identifier) => identifier.kind === kind));
   for (const identifier of ranked) {
     if (identifier.kind === "anonymous_id") continue;
-    const profileId = knownProfileId(known, shopId, identifier);
-    if (profileId) return profileId;
+    const owner = ownerOf(known, shopId, identifier);
+    if (owner && (owner.verified || !provenOnly)) return { start: owner.profileId, home: homeObjectId(profiles, shopId, identifier) };
   }
+  const device = ranked.find((identifier) => identifier.kind === "anonymous_id");
+  if (device) return deviceRoute(profiles, shopId, device.value);
   const strongest = ranked[0];
   if (!strongest) throw new ApiError(400, "no_identifier", "The request names no person");
-  return homeObjectId(profiles, shopId, strongest);
+  const home = homeObjectId(profiles, shopId, strongest);
+  return { start: home, home };
 }
 
-export async function resolveProfileId(profiles: Profiles, db: Database, shopId: string, identifiers: readonly Identifier[]): Promise<string> {
+export async function resolveRoute(profiles: Profiles, db: Database, shopId: string, identifiers: readonly Identifier[], provenOnly: boolean): Promise<PersonRoute> {
   const indexed = identifiers.filter((identifier) => identifier.kind !== "anonymous_id");
-  return pickProfileId(profiles, shopId, identifiers, await lookupProfileIds(db, shopId, indexed));
+  return pickRoute(profiles, shopId, identifiers, await lookupOwners(db, shopId, indexed), provenOnly);
 }
 
 export function isMoved(value: unknown): value is Moved {
@@ -131,7 +142,7 @@ export async function ingestInto(
 const deviceSurvivors = new TtlCache<string>(60_000);
 
 /** The object to send a device's batch to: the survivor this isolate learned, else the home. */
-export function deviceRoute(profiles: Profiles, shopId: string, anonymousId: string): { start: string; home: string } {
+export function deviceRoute(profiles: Profiles, shopId: string, anonymousId: string): PersonRoute {
   const home = homeObjectId(profiles, shopId, { kind: "anonymous_id", value: anonymousId });
   return { start: deviceSurvivors.get(`${shopId}:${anonymousId}`) ?? home, home };
 }

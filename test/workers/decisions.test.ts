@@ -1,6 +1,8 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, BASE, collect, createShop, getProfile, serverEvents, SHOP_ORIGIN, visitorId, type TestShop } from "../helpers";
+import { database } from "../../workers/db/client";
+import { flushNbaOutcomes } from "../../workers/nba-outcomes";
 
 interface Decision {
   placement: string;
@@ -86,9 +88,12 @@ describe("decisions", () => {
     const campaignId = await createCampaign(shop, { ...shipping, caps: { per_day: 2, lifetime: 10, stop_after_click: true, stop_after_conversion: false } });
     const anon = visitorId();
     const first = (await collectWith(shop, anon, [addToCart(35)])).decisions[0] as Decision;
-    const impression = { type: "nudge_impression", campaign_id: campaignId, variant_id: first.variant_id, token: first.token };
-    expect((await collectWith(shop, anon, [impression])).decisions).toHaveLength(1);
-    expect((await collectWith(shop, anon, [impression])).decisions).toEqual([]);
+    const impression = (decision: Decision) => ({ type: "nudge_impression", campaign_id: campaignId, variant_id: decision.variant_id, token: decision.token });
+    const second = (await collectWith(shop, anon, [impression(first)])).decisions[0] as Decision;
+    expect(second.token).not.toBe(first.token);
+    // A replayed token is the same decision: its impression counted once, the cap is not reached.
+    expect((await collectWith(shop, anon, [impression(first)])).decisions).toHaveLength(1);
+    expect((await collectWith(shop, anon, [impression(second)])).decisions).toEqual([]);
 
     const clicker = visitorId();
     const shown = (await collectWith(shop, clicker, [addToCart(35)])).decisions[0] as Decision;
@@ -209,6 +214,7 @@ describe("next-best-action", () => {
     expect(decision?.campaign_id).toBe(campaignId);
     const nudge = (type: string) => ({ type, campaign_id: campaignId, variant_id: decision?.variant_id, token: decision?.token });
     await collectWith(shop, anon, [nudge("nudge_impression"), nudge("nudge_click")], []);
+    await flushNbaOutcomes(database(env.DB));
     const rows = await env.DB.prepare("SELECT segment, action, trials, successes FROM nba_stats WHERE shop_id = ?").bind(shop.shop_id).all();
     expect(rows.results).toEqual([{ segment: "awareness", action: "subscribe", trials: 1, successes: 1 }]);
   });

@@ -1,3 +1,4 @@
+import { and, eq } from "drizzle-orm";
 import type { Identifier } from "../../core/types";
 import { sha256Hex } from "../crypto";
 import type { Database } from "./client";
@@ -18,4 +19,15 @@ export async function recordErasure(db: Database, shopId: string, identifiers: r
     const rows = hashes.slice(start, start + ROWS_PER_INSERT).map((identifierHash) => ({ shopId, identifierHash, erasedAt: now }));
     await db.insert(erasures).values(rows).onConflictDoUpdate({ target: [erasures.shopId, erasures.identifierHash], set: { erasedAt: now } });
   }
+}
+
+/** Whether an identifier of the shop was erased (a retried erasure that already finished). */
+export async function wasErased(db: Database, shopId: string, identifier: Identifier): Promise<boolean> {
+  const hash = await identifierHash(shopId, identifier);
+  const rows = await db
+    .select({ at: erasures.erasedAt })
+    .from(erasures)
+    .where(and(eq(erasures.shopId, shopId), eq(erasures.identifierHash, hash)))
+    .limit(1);
+  return rows.length > 0;
 }

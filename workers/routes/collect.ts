@@ -1,9 +1,11 @@
 import { Hono } from "hono";
 import { BROWSER_LIMITS, parseCollectBatch } from "../../core/batch";
 import { readJsonBody } from "../body";
+import { notePeople } from "../db/shops";
 import { decideRequest, learnFromInteractions, withCampaigns } from "../decisions";
 import { ApiError } from "../errors";
-import { reconcileIdentity } from "../identity";
+import { settleIdentity } from "../identity";
+import { browserEvents } from "../identity-proofs";
 import { browserCors } from "../middleware/cors";
 import { authorizeSite } from "../middleware/site-key";
 import { deviceRoute, emptyBatch, ingestInto, profilesOf, rememberDevice } from "../routing";
@@ -13,8 +15,9 @@ import type { AppEnv } from "../types";
 /**
  * `POST /v1/collect`: a browser batch. The device's anonymous id names its object directly (or
  * the survivor a merge moved it to, once this isolate learned it), so the only database reads
- * are the cached site key and shop; an identify adds one query to claim its identifiers. With
- * `placements`, the answer carries decisions made after the batch's events were applied.
+ * are the cached site key and shop; an identify adds the identity service's work (claims, and a
+ * merge when a proven identifier belongs to someone else). With `placements`, the answer carries
+ * decisions made after the batch's events were applied.
  */
 export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("/v1/collect", async (c) => {
   const receivedAt = Date.now();
@@ -35,7 +38,7 @@ export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("
       shopId: shop.id,
       consentMode: shop.settings.consent_mode,
       source: "browser",
-      events: events.map((event) => ({ event, identifiers: [device] })),
+      events: await browserEvents(shop, events, device),
       batchConsent: consent,
       batchIdentifiers: [device],
       segmentRules: shop.settings.segments,
@@ -46,9 +49,9 @@ export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("
     home,
     (request) => withCampaigns(c.var.db, shop, request),
   );
-  await learnFromInteractions(c.var.db, shop, result.interactions);
-  const identify = events.find((event) => event.type === "identify");
-  const person = await reconcileIdentity(profiles, c.var.db, shop.id, result.profileId, result.namedIdentifiers, identify?.id ?? null);
+  if (result.stored > 0) await notePeople(c.var.db, shop);
+  await learnFromInteractions(c.var.db, shop, result.interactions, c.executionCtx);
+  const person = await settleIdentity(profiles, c.var.db, shop.id, result.profileId, result.tasks);
   rememberDevice(shop.id, anonymous_id, home, person);
   // This batch merged the device into another person: decide again as that person.
   const decisions =

@@ -7,7 +7,7 @@ import { ApiError } from "../errors";
 import { browserCors } from "../middleware/cors";
 import { authenticateSecretKey } from "../middleware/secret-key";
 import { authorizeSite } from "../middleware/site-key";
-import { deviceRoute, emptyBatch, homeObjectId, ingestInto, profilesOf, resolveProfileId } from "../routing";
+import { deviceRoute, emptyBatch, ingestInto, profilesOf, resolveRoute } from "../routing";
 import type { AppEnv } from "../types";
 
 const DECIDE_BODY_LIMIT = 64 * 1024;
@@ -36,8 +36,8 @@ export const decideRoute = new Hono<AppEnv>().use("/v1/decide", browserCors).pos
   if (!person) throw new ApiError(400, "no_identifier", "Name the person: anonymous_id (or, with a secret key, customer_id or email)", "anonymous_id");
   if (!server && person.kind !== "anonymous_id") throw new ApiError(400, "invalid_request", "With a site key the person is named by anonymous_id", person.kind);
   const profiles = profilesOf(c.env, shop);
-  const { start, home } =
-    person.kind === "anonymous_id" ? deviceRoute(profiles, shop.id, person.value) : { start: await resolveProfileId(profiles, c.var.db, shop.id, [person]), home: homeObjectId(profiles, shop.id, person) };
+  // A server naming a person by email or customer id means the proven owner, never a browser's unproven claim.
+  const { start, home } = person.kind === "anonymous_id" ? deviceRoute(profiles, shop.id, person.value) : await resolveRoute(profiles, c.var.db, shop.id, [person], true);
   const decide = await decideRequest(c.var.db, shop, placements, context);
   const result = await ingestInto(profiles, start, { ...emptyBatch(shop, receivedAt), viaHome: start === home, decide }, home, (request) => withCampaigns(c.var.db, shop, request));
   const explain = server && c.req.query("explain") === "1";

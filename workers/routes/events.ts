@@ -2,12 +2,14 @@ import { Hono } from "hono";
 import { parseServerBatch, SERVER_LIMITS, type ServerEvent } from "../../core/batch";
 import { readJsonBody } from "../body";
 import { mapWithConcurrency } from "../concurrency";
-import { lookupProfileIds } from "../db/identities";
+import { lookupOwners } from "../db/identities";
+import { notePeople } from "../db/shops";
 import { learnFromInteractions } from "../decisions";
 import { ApiError } from "../errors";
-import { reconcileIdentity } from "../identity";
+import { settleIdentity } from "../identity";
+import { withoutProof } from "../identity-proofs";
 import { secretKey } from "../middleware/secret-key";
-import { homeObjectId, ingestInto, pickProfileId, profilesOf } from "../routing";
+import { ingestInto, pickRoute, profilesOf, type PersonRoute } from "../routing";
 import { takeShopRate } from "../shop-rate";
 import type { AppEnv } from "../types";
 
@@ -17,7 +19,8 @@ const PEOPLE_IN_FLIGHT = 32;
 /**
  * `POST /v1/events`: a server batch. The whole batch is validated before anything is stored;
  * then each person's events go to their object in one call, people in parallel (bounded), and
- * the identifiers they name are reconciled (claimed, or merged with their owner).
+ * the identity service settles what they named (claims, merges, devices). Server events are
+ * trusted: they are routed only by proven owners in the index, never by a browser's unproven claim.
  */
 export const serverEvents = new Hono<AppEnv>().post("/v1/events", secretKey, async (c) => {
   const receivedAt = Date.now();
@@ -29,36 +32,36 @@ export const serverEvents = new Hono<AppEnv>().post("/v1/events", secretKey, asy
 
   const profiles = profilesOf(c.env, shop);
   const named = batch.value.flatMap((event) => event.identifiers.filter((identifier) => identifier.kind !== "anonymous_id"));
-  const known = await lookupProfileIds(c.var.db, shop.id, named);
-  const byPerson = new Map<string, ServerEvent[]>();
+  const known = await lookupOwners(c.var.db, shop.id, named);
+  const byPerson = new Map<string, { route: PersonRoute; events: ServerEvent[] }>();
   for (const event of batch.value) {
-    const profileId = pickProfileId(profiles, shop.id, event.identifiers, known);
-    byPerson.set(profileId, [...(byPerson.get(profileId) ?? []), event]);
+    const route = pickRoute(profiles, shop.id, event.identifiers, known, true);
+    const group = byPerson.get(route.start) ?? { route, events: [] };
+    group.events.push(event);
+    byPerson.set(route.start, group);
   }
-  const results = await mapWithConcurrency([...byPerson], PEOPLE_IN_FLIGHT, async ([profileId, events]) => {
-    const first = events[0];
-    const home = first ? homeObjectId(profiles, shop.id, first.person) : profileId;
+  const results = await mapWithConcurrency([...byPerson.values()], PEOPLE_IN_FLIGHT, async ({ route, events }) => {
     const result = await ingestInto(
       profiles,
-      profileId,
+      route.start,
       {
         shopId: shop.id,
         consentMode: shop.settings.consent_mode,
         source: "server",
-        events: events.map(({ event, identifiers }) => ({ event, identifiers })),
+        events: events.map(({ event, identifiers }) => ({ event: withoutProof(event), identifiers })),
         batchConsent: null,
         batchIdentifiers: [],
         segmentRules: shop.settings.segments,
         receivedAt,
-        viaHome: profileId === home,
+        viaHome: route.start === route.home,
       },
-      home,
+      route.home,
     );
-    await learnFromInteractions(c.var.db, shop, result.interactions);
-    const cause = events.find(({ event }) => event.type === "identify")?.event ?? first?.event;
-    const person = await reconcileIdentity(profiles, c.var.db, shop.id, result.profileId, result.namedIdentifiers, cause?.id ?? null);
+    await learnFromInteractions(c.var.db, shop, result.interactions, c.executionCtx);
+    const person = await settleIdentity(profiles, c.var.db, shop.id, result.profileId, result.tasks);
     return { ...result, profileId: person };
   });
+  if (results.some((result) => result.stored > 0)) await notePeople(c.var.db, shop);
   const sum = (pick: (r: (typeof results)[number]) => number) => results.reduce((total, r) => total + pick(r), 0);
   return c.json({
     stored: sum((r) => r.stored),
