@@ -14,16 +14,17 @@ interface Settings {
 }
 
 describe("POST /v1/shops", () => {
-  it("creates a shop with a site key and a secret key that work at once", async () => {
+  it("creates a shop with a site key, a secret key that works at once and an identity secret", async () => {
     const response = await SELF.fetch(`${BASE}/v1/shops`, {
       method: "POST",
       headers: { authorization: "Bearer test_admin_token" },
       body: JSON.stringify({ name: "Fresh", allowed_origins: ["https://fresh.example"] }),
     });
     expect(response.status).toBe(201);
-    const shop = (await response.json()) as { shop_id: string; site_key: string; secret_key: string };
+    const shop = (await response.json()) as { shop_id: string; site_key: string; secret_key: string; identity_secret: string };
     expect(shop.site_key).toMatch(/^pk_/);
     expect(shop.secret_key).toMatch(/^sk_/);
+    expect(shop.identity_secret).toMatch(/^ids_/);
     const settings = (await (await api(shop, "GET", "/v1/settings")).json()) as Settings;
     expect(settings).toMatchObject({ shop_id: shop.shop_id, name: "Fresh", consent_mode: "required", timezone: "UTC" });
   });
@@ -39,6 +40,16 @@ describe("POST /v1/shops", () => {
     expect(invalid.status).toBe(400);
     expect(((await invalid.json()) as { error: { field: string } }).error.field).toBe("timezone");
   });
+
+  it("refuses the admin token from a browser origin, like a secret key", async () => {
+    const response = await SELF.fetch(`${BASE}/v1/shops`, {
+      method: "POST",
+      headers: { authorization: "Bearer test_admin_token", origin: "https://evil.example" },
+      body: '{"name":"x"}',
+    });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("browser_origin");
+  });
 });
 
 describe("GET/PUT /v1/settings", () => {
@@ -49,7 +60,7 @@ describe("GET/PUT /v1/settings", () => {
     const second = await api(shop, "PUT", "/v1/settings", { channels: { webhook: { secret: "s2" } }, quiet_hours: { start: "22:00" } });
     expect(second.status).toBe(200);
     const settings = (await (await api(shop, "GET", "/v1/settings")).json()) as Settings;
-    expect(settings.channels.webhook).toEqual({ url: "https://hooks.example/n", secret: "s2" });
+    expect(settings.channels.webhook).toEqual({ url: "https://hooks.example/n", secret: "••••" }); // write-only: masked
     expect(settings.quiet_hours).toEqual({ start: "22:00", end: "08:00" });
     expect(settings.timezone).toBe("Europe/Berlin");
     expect(settings.consent_mode).toBe("implied");

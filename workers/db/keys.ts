@@ -11,14 +11,33 @@ export interface KeyGrant {
 
 /**
  * Key look-ups are cached briefly per isolate. A revocation clears this isolate's entry at once;
- * other isolates stop accepting the key within the TTL.
+ * other isolates stop accepting the key within the TTL. Unknown keys are remembered too (bounded),
+ * so a client repeating a bogus key costs no query each time; a key created here is known at once.
  */
 const KEY_TTL_MS = 10_000;
+const UNKNOWN_KEYS_MAX = 5_000;
 const siteKeys = new TtlCache<KeyGrant>(KEY_TTL_MS);
 const secretKeys = new TtlCache<KeyGrant>(KEY_TTL_MS);
+// Separate namespaces: a bogus site key that happens to equal a secret key's hash must not refuse that key.
+const unknownKeys = { site: new TtlCache<true>(KEY_TTL_MS, UNKNOWN_KEYS_MAX), secret: new TtlCache<true>(KEY_TTL_MS, UNKNOWN_KEYS_MAX) };
+
+type KeyKind = keyof typeof unknownKeys;
+
+/** `lookup` is the site key itself or the secret key's hash. */
+async function findKey(kind: KeyKind, known: TtlCache<KeyGrant>, lookup: string, load: () => Promise<KeyGrant | null>): Promise<KeyGrant | null> {
+  if (unknownKeys[kind].get(lookup)) return null;
+  const grant = await known.through(lookup, load);
+  if (!grant) unknownKeys[kind].set(lookup, true);
+  return grant;
+}
+
+/** A key just created in this isolate must not stay refused as unknown. */
+export function forgetUnknownKey(kind: KeyKind, lookup: string): void {
+  unknownKeys[kind].delete(lookup);
+}
 
 export async function findSiteKey(db: Database, siteKey: string): Promise<KeyGrant | null> {
-  return siteKeys.through(siteKey, async () => {
+  return findKey("site", siteKeys, siteKey, async () => {
     const row = await db.query.apiKeys.findFirst({
       where: and(eq(apiKeys.siteKey, siteKey), eq(apiKeys.kind, "site"), isNull(apiKeys.revokedAt)),
     });
@@ -28,7 +47,7 @@ export async function findSiteKey(db: Database, siteKey: string): Promise<KeyGra
 
 export async function findSecretKey(db: Database, token: string): Promise<KeyGrant | null> {
   const hash = await sha256Hex(token);
-  return secretKeys.through(hash, async () => {
+  return findKey("secret", secretKeys, hash, async () => {
     const row = await db.query.apiKeys.findFirst({
       where: and(eq(apiKeys.tokenHash, hash), eq(apiKeys.kind, "secret"), isNull(apiKeys.revokedAt)),
     });
@@ -58,7 +77,9 @@ export async function listKeys(db: Database, shopId: string): Promise<KeyListing
 export async function createSecretKey(db: Database, shopId: string, now = Date.now()): Promise<{ id: string; secret_key: string; created_at: string }> {
   const secretKey = randomToken("sk_", 24);
   const id = randomToken("key_", 9);
-  await db.insert(apiKeys).values({ id, shopId, kind: "secret", tokenHash: await sha256Hex(secretKey), prefix: secretKey.slice(0, 7), createdAt: now });
+  const tokenHash = await sha256Hex(secretKey);
+  await db.insert(apiKeys).values({ id, shopId, kind: "secret", tokenHash, prefix: secretKey.slice(0, 7), createdAt: now });
+  forgetUnknownKey("secret", tokenHash);
   return { id, secret_key: secretKey, created_at: new Date(now).toISOString() };
 }
 

@@ -1,7 +1,11 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-/** A shop: one tenant. Settings beyond the indexed columns live in `settings` as JSON. */
+/**
+ * A shop: one tenant. Settings beyond the indexed columns live in `settings` as JSON; `version`
+ * grows with every settings write (compare-and-swap). The identity secret is stored as it is,
+ * since the Worker signs with it; `people_since` is when the shop first stored a person.
+ */
 export const shops = sqliteTable("shops", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
@@ -9,6 +13,10 @@ export const shops = sqliteTable("shops", {
   allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   consentMode: text("consent_mode", { enum: ["required", "implied"] }).notNull().default("required"),
   settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  // The '' default only lets migration 0004 add the column to existing rows, which it then fills.
+  identitySecret: text("identity_secret").notNull().default(""),
+  version: integer("version").notNull().default(0),
+  peopleSince: integer("people_since"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
@@ -48,6 +56,8 @@ export const identities = sqliteTable(
     value: text("value").notNull(),
     profileId: text("profile_id").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** 0 for an identifier a browser claimed without proof (SPEC §2 identity verification). */
+    verified: integer("verified").notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.kind, t.value] }), index("identities_profile_idx").on(t.shopId, t.profileId)],
 );

@@ -22,9 +22,7 @@ export const secretKey = createMiddleware<AppEnv>(async (c, next) => {
 
 /** The secret-key check itself, for routes that take either kind of key. */
 export async function authenticateSecretKey(c: Context<AppEnv>): Promise<void> {
-  if (c.req.header("origin")) {
-    throw new ApiError(403, "browser_origin", "Secret keys are not accepted from a browser origin; use the site key in pages");
-  }
+  refuseBrowserOrigin(c, "Secret keys are not accepted from a browser origin; use the site key in pages");
   const token = bearer(c.req.header("authorization"));
   if (!token) throw new ApiError(401, "missing_key", "Send a secret key as Authorization: Bearer sk_…");
   if (token.startsWith("pk_")) throw new ApiError(401, "wrong_key", "This is a site key; this endpoint needs a secret key (sk_…)");
@@ -36,8 +34,16 @@ export async function authenticateSecretKey(c: Context<AppEnv>): Promise<void> {
   c.set("keyId", grant.keyId);
 }
 
-/** The admin token (a Worker secret) for creating shops. */
+function refuseBrowserOrigin(c: Context<AppEnv>, message: string): void {
+  if (c.req.header("origin")) throw new ApiError(403, "browser_origin", message);
+}
+
+/**
+ * The admin token (a Worker secret) for creating shops; like a secret key, never from a page.
+ * (hono/bearer-auth does not fit: it answers with HTTPException responses, not ApiError's shape.)
+ */
 export const adminToken = createMiddleware<AppEnv>(async (c, next) => {
+  refuseBrowserOrigin(c, "The admin token is not accepted from a browser origin");
   const expected = c.env.ADMIN_TOKEN;
   const token = bearer(c.req.header("authorization"));
   if (!expected) throw new ApiError(401, "admin_disabled", "This deployment has no ADMIN_TOKEN secret");

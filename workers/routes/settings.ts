@@ -1,38 +1,59 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { mergePatch } from "../../core/merge-patch";
 import { isPrivateHost } from "../../core/private-address";
 import { fromZodError } from "../../core/validation";
-import { hasIdentifiedPeople, saveSettings } from "../db/shops";
+import { findShopForUpdate, hasIdentifiedPeople, saveSettings, type Shop } from "../db/shops";
 import { ApiError } from "../errors";
 import { secretKey } from "../middleware/secret-key";
-import { settingsSchema } from "../schemas/settings";
+import { settingsSchema, type ShopSettings } from "../schemas/settings";
+import { maskSettingsSecrets, unmaskSecrets } from "../settings-secrets";
 import type { AppEnv } from "../types";
 import { validBody } from "../validate";
 
 const patchSchema = z.record(z.string(), z.unknown());
+type SettingsPatch = z.infer<typeof patchSchema>;
+
+/** Lost compare-and-swap races before a PUT gives up with 409 (each retry re-reads and re-merges). */
+const WRITE_ATTEMPTS = 5;
+
+const settingsView = (shopId: string, settings: ShopSettings) => ({ shop_id: shopId, ...maskSettingsSecrets(settings) });
+
+/** The stored settings with the patch merged in, validated whole and checked against the rules of a change. */
+async function changedSettings(c: Context<AppEnv>, stored: Shop, patch: SettingsPatch): Promise<ShopSettings> {
+  const merged = settingsSchema.safeParse(unmaskSecrets(mergePatch(stored.settings, patch), stored.settings));
+  if (!merged.success) throw ApiError.fromValidation(fromZodError(merged.error).error);
+  const webhook = merged.data.channels.webhook;
+  const webhookChanges = webhook !== null && webhook.url !== stored.settings.channels.webhook?.url;
+  if (webhook && webhookChanges && c.env.ALLOW_PRIVATE_WEBHOOKS !== "true" && isPrivateHost(new URL(webhook.url).hostname)) {
+    throw new ApiError(400, "private_webhook", "Webhook URLs on loopback or private addresses are not allowed here", "channels.webhook.url");
+  }
+  if (merged.data.data_region !== stored.settings.data_region && (await hasPeople(c, stored))) {
+    throw new ApiError(409, "data_region_locked", "The data region is chosen before the shop has people; it cannot move existing people", "data_region");
+  }
+  return merged.data;
+}
+
+async function hasPeople(c: Context<AppEnv>, shop: Shop): Promise<boolean> {
+  return shop.peopleSince !== null || (await hasIdentifiedPeople(c.var.db, shop.id));
+}
 
 /**
  * `GET /v1/settings` and `PUT /v1/settings`: a PUT names only the fields to change; they are
- * merged key by key into the current settings (nested objects too) and the result is validated
- * as a whole, so an invalid change stores nothing.
+ * merged key by key into the stored settings (nested objects too) and the result is validated
+ * as a whole, so an invalid change stores nothing. The merge reads the stored settings fresh and
+ * writes with compare-and-swap, so concurrent changes of different keys all survive.
  */
 export const settingsRoute = new Hono<AppEnv>()
-  .get("/v1/settings", secretKey, (c) => c.json({ shop_id: c.var.shop.id, ...c.var.shop.settings }))
+  .get("/v1/settings", secretKey, (c) => c.json(settingsView(c.var.shop.id, c.var.shop.settings)))
   .put("/v1/settings", secretKey, async (c) => {
     const patch = await validBody(c.req.raw, patchSchema);
     delete patch.shop_id;
-    const merged = settingsSchema.safeParse(mergePatch(c.var.shop.settings, patch));
-    if (!merged.success) throw ApiError.fromValidation(fromZodError(merged.error).error);
-    const webhook = merged.data.channels.webhook;
-    const webhookChanges = webhook !== null && webhook.url !== c.var.shop.settings.channels.webhook?.url;
-    if (webhook && webhookChanges && c.env.ALLOW_PRIVATE_WEBHOOKS !== "true" && isPrivateHost(new URL(webhook.url).hostname)) {
-      throw new ApiError(400, "private_webhook", "Webhook URLs on loopback or private addresses are not allowed here", "channels.webhook.url");
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      const stored = await findShopForUpdate(c.var.db, c.var.shop.id);
+      if (!stored) throw new ApiError(401, "invalid_key", "The secret key's shop no longer exists");
+      const settings = await changedSettings(c, stored.shop, patch);
+      if (await saveSettings(c.var.db, c.var.shop.id, settings, stored.version)) return c.json(settingsView(c.var.shop.id, settings));
     }
-    const regionChanges = merged.data.data_region !== c.var.shop.settings.data_region;
-    if (regionChanges && (await hasIdentifiedPeople(c.var.db, c.var.shop.id))) {
-      throw new ApiError(409, "data_region_locked", "The data region is chosen before the shop has people; it cannot move existing people", "data_region");
-    }
-    await saveSettings(c.var.db, c.var.shop.id, merged.data);
-    return c.json({ shop_id: c.var.shop.id, ...merged.data });
+    throw new ApiError(409, "settings_conflict", "The settings kept changing concurrently; send the change again");
   });

@@ -5,7 +5,7 @@ import { createShopSchema } from "../schemas/settings";
 import type { AppEnv } from "../types";
 import { validBody } from "../validate";
 
-/** `POST /v1/shops` (admin): a new shop; the secret key is in this answer only. */
+/** `POST /v1/shops` (admin): a new shop; its secret key and identity secret are in this answer only. */
 export const shopsRoute = new Hono<AppEnv>().post("/v1/shops", adminToken, async (c) => {
   const input = await validBody(c.req.raw, createShopSchema);
   return c.json(await createShop(c.var.db, input), 201);

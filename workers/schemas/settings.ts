@@ -19,6 +19,8 @@ export const allowedOriginsSchema = z
 export const consentModeSchema = z.enum(["required", "implied"]);
 /** Where the shop's people's objects live: "eu" keeps them in the EU jurisdiction. */
 export const dataRegionSchema = z.enum(["default", "eu"]);
+/** Whether a browser identify must prove an existing person with a user_hash (SPEC §2). */
+const identityVerificationSchema = z.enum(["required", "off"]);
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 const httpUrl = z
@@ -59,6 +61,7 @@ export const settingsSchema = z.strictObject({
   allowed_origins: allowedOriginsSchema,
   consent_mode: consentModeSchema,
   data_region: dataRegionSchema,
+  identity_verification: identityVerificationSchema,
   segments: segmentRulesSchema,
   smart_sending_hours: z.number().min(0).max(168),
   /** The shop's own rate for browser and server batches, per edge isolate (see README). */
@@ -77,6 +80,7 @@ export const DEFAULT_SETTINGS: Omit<ShopSettings, "name"> = {
   allowed_origins: [],
   consent_mode: "required",
   data_region: "default",
+  identity_verification: "required",
   segments: {},
   smart_sending_hours: 16,
   rate_limit: { per_second: 1000, burst: 2000 },
