@@ -6,6 +6,7 @@ import {
   MAX_SESSION_STARTS,
   MAX_VIEWED_CATEGORIES,
   MAX_VIEWED_ITEMS,
+  retractActivity,
   SESSION_TIMEOUT_MS,
   trackSession,
 } from "./activity";
@@ -174,5 +175,21 @@ describe("searches", () => {
   it("a late search does not become the most recent one", () => {
     const state = stateAfter(event("search", T0 + 10 * MIN, { search_term: "boots" }), event("search", T0, { search_term: "sandals" }));
     expect(state.searches.recent.map((s) => s.term)).toEqual(["boots", "sandals"]);
+  });
+});
+
+describe("retractActivity", () => {
+  it("takes back the counts of events the other side of a merge already counted", () => {
+    const state = emptyProfile("p1", 0);
+    const view: TrackedEvent = { id: "v", type: "view_item", ts: 1, items: [{ item_id: "mug", item_category: "kitchen" }] };
+    const page: TrackedEvent = { id: "p", type: "page_view", ts: 2 };
+    const search: TrackedEvent = { id: "s", type: "search", ts: 3, search_term: "mugs" };
+    for (const event of [view, view, page, page, search]) applyActivity(state, event);
+    const retracted = retractActivity(state, [view, page, search]);
+    expect(retracted.counters).toMatchObject({ events: 2, page_views: 1 });
+    expect(retracted.views.items).toEqual({ mug: 1 });
+    expect(retracted.views.category).toEqual({ kitchen: 1 });
+    expect(retracted.searches.count).toBe(0);
+    expect(state.counters.events).toBe(5);
   });
 });

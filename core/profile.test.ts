@@ -28,6 +28,9 @@ function knownPerson(mode: ConsentMode = "required"): ProfileState {
   return run([event("consent", T0, { consent: { analytics: true } }), event("page_view", T0 + 1)], { consentMode: mode }).state;
 }
 
+/** Identifiers named by trusted events (no unproven browser claim). */
+const proven = (identifiers: Identifier[]) => identifiers.map((identifier) => ({ ...identifier, verified: true }));
+
 describe("storing events", () => {
   it("stored events update counters, identifiers and updated_at", () => {
     const outcome = run([event("page_view", T0), event("page_view", T0 + 1000)]);
@@ -269,14 +272,14 @@ describe("named identifiers", () => {
 
   it("an identify names its email, customer id and phone, but not the device", () => {
     const outcome = run([event("identify", T0, { traits: { email: EMAIL.value, customer_id: CUSTOMER.value, phone: PHONE.value, first_name: "Ann" } })]);
-    expect(outcome.namedIdentifiers).toEqual([EMAIL, CUSTOMER, PHONE]);
+    expect(outcome.namedIdentifiers).toEqual(proven([EMAIL, CUSTOMER, PHONE]));
   });
 
   it("identifiers the person already had are named again, though not reported as added", () => {
     const first = run([event("identify", T0, { traits: { email: EMAIL.value, customer_id: CUSTOMER.value } })]);
     const again = run([event("identify", T0 + 1, { traits: { email: EMAIL.value, customer_id: CUSTOMER.value } })], {}, first.state);
     expect(again.addedIdentifiers).toEqual([]);
-    expect(again.namedIdentifiers).toEqual([EMAIL, CUSTOMER]);
+    expect(again.namedIdentifiers).toEqual(proven([EMAIL, CUSTOMER]));
   });
 
   it("anonymous ids are never named, even when they are new", () => {
@@ -288,7 +291,7 @@ describe("named identifiers", () => {
 
   it("an event's own identifiers other than the device are named", () => {
     const outcome = applyBatch(emptyProfile("p1", T0), [{ event: event("purchase", T0, { transaction_id: "T1", value: 10 }), identifiers: [DEVICE, CUSTOMER, EMAIL] }], context());
-    expect(outcome.namedIdentifiers).toEqual([CUSTOMER, EMAIL]);
+    expect(outcome.namedIdentifiers).toEqual(proven([CUSTOMER, EMAIL]));
   });
 
   it("an identifier named several times in a batch is named once", () => {
@@ -301,13 +304,13 @@ describe("named identifiers", () => {
       ],
       context(),
     );
-    expect(outcome.namedIdentifiers).toEqual([EMAIL, PHONE]);
+    expect(outcome.namedIdentifiers).toEqual(proven([EMAIL, PHONE]));
   });
 
   it("an email changed within a batch names both emails, in order", () => {
     const other: Identifier = { kind: "email", value: "ann.new@example.com" };
     const outcome = run([event("identify", T0, { traits: { email: EMAIL.value } }), event("identify", T0 + 1, { traits: { email: other.value } })]);
-    expect(outcome.namedIdentifiers).toEqual([EMAIL, other]);
+    expect(outcome.namedIdentifiers).toEqual(proven([EMAIL, other]));
     expect(outcome.state.identifiers.email).toBe(other.value);
   });
 
@@ -339,7 +342,7 @@ describe("named identifiers", () => {
   it("an identify repeated within a batch names only what its first copy named", () => {
     const outcome = run([event("identify", T0, { id: "i1", traits: { email: EMAIL.value } }), event("identify", T0 + 1, { id: "i1", traits: { email: "ann.new@example.com" } })]);
     expect(outcome.skipped).toEqual([{ index: 1, id: "i1", reason: "duplicate" }]);
-    expect(outcome.namedIdentifiers).toEqual([EMAIL]);
+    expect(outcome.namedIdentifiers).toEqual(proven([EMAIL]));
   });
 });
 
@@ -352,5 +355,56 @@ describe("stored states from earlier versions", () => {
     expect(upgraded.assignments).toEqual({});
     expect(upgraded.counters).toEqual({ events: 7, page_views: 3, sessions: 2 });
     expect(upgraded.created_at).toBe(5);
+  });
+});
+
+describe("unproven identify claims", () => {
+  const identify = (traits: Record<string, string>) => event("identify", T0, { traits });
+  const claim = (traits: Record<string, string>, unproven: IncomingEvent["unproven"]): IncomingEvent => ({ event: identify(traits), identifiers: [DEVICE], unproven });
+
+  it("records an unproven email as a claim of the device's person, never as its identifier", () => {
+    const outcome = applyBatch(emptyProfile("p1", T0), [claim({ email: "ann@example.com", first_name: "M" }, ["email"])], context());
+    expect(outcome.state.identifiers.email).toBeUndefined();
+    expect(outcome.state.identifiers.unverified).toEqual([{ kind: "email", value: "ann@example.com" }]);
+    expect(outcome.state.traits).toEqual({ first_name: "M" });
+    expect(outcome.namedIdentifiers).toEqual([{ kind: "email", value: "ann@example.com", verified: false }]);
+  });
+
+  it("settles an earlier unverified claim once the same identifier is proven", () => {
+    const claimed = applyBatch(emptyProfile("p1", T0), [claim({ email: "ann@example.com" }, ["email"])], context()).state;
+    const outcome = applyBatch(claimed, [claim({ email: "ann@example.com" }, [])], context());
+    expect(outcome.state.identifiers.email).toBe("ann@example.com");
+    expect(outcome.state.identifiers.unverified).toBeUndefined();
+    expect(outcome.namedIdentifiers).toEqual(proven([{ kind: "email", value: "ann@example.com" }]));
+  });
+
+  it("treats a proof as covering only the identifier it signs", () => {
+    const outcome = applyBatch(emptyProfile("p1", T0), [claim({ customer_id: "42", email: "ann@example.com" }, ["email"])], context());
+    expect(outcome.state.identifiers.customer_id).toBe("42");
+    expect(outcome.namedIdentifiers).toEqual([
+      { kind: "customer_id", value: "42", verified: true },
+      { kind: "email", value: "ann@example.com", verified: false },
+    ]);
+  });
+});
+
+describe("decision outcomes", () => {
+  const impression = (id: string | null): IncomingEvent => ({ event: event("nudge_impression", T0, { id, campaign_id: "c1", variant_id: "a" }), identifiers: [DEVICE], decision: { id: "decision-1", expired: false } });
+
+  it("counts a decision's impression once however often its token is replayed", () => {
+    const outcome = applyBatch(emptyProfile("p1", T0), [impression("e1"), impression("e2"), impression(null)], context());
+    expect(outcome.stored).toHaveLength(1);
+    expect(outcome.skipped.map((skip) => skip.reason)).toEqual(["duplicate", "duplicate"]);
+    expect(outcome.tokenUses).toEqual(["decision-1:nudge_impression"]);
+    expect(outcome.state.campaigns.c1?.impressions_total).toBe(1);
+    const later = applyBatch(outcome.state, [impression("e3")], context({ tokenUses: new Set(outcome.tokenUses) }));
+    expect(later.stored).toEqual([]);
+  });
+
+  it("counts nothing for an expired decision token", () => {
+    const expired: IncomingEvent = { ...impression("e1"), decision: { id: "decision-2", expired: true } };
+    const outcome = applyBatch(emptyProfile("p1", T0), [expired], context());
+    expect(outcome.stored).toEqual([]);
+    expect(outcome.skipped.map((skip) => skip.reason)).toEqual(["expired_token"]);
   });
 });

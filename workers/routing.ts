@@ -40,24 +40,22 @@ export interface PersonRoute {
 }
 
 /**
- * The person a set of identifiers names: the first one the identity index knows (strongest
- * first; with `provenOnly`, only proven owners count, so a trusted event never lands on a
- * browser's unproven claim), else the person of the device named, else the home object of the
- * strongest identifier.
+ * The person a set of identifiers names: the owner of the strongest one in the identity index
+ * (with `provenOnly`, only a proven owner counts, so a trusted event never lands on a browser's
+ * unproven claim). When the index does not know it, the person of the device named, else the
+ * strongest identifier's home object: never the owner of a weaker identifier, which may be
+ * another customer (the identity service then merges or records the conflict).
  */
 export function pickRoute(profiles: Profiles, shopId: string, identifiers: readonly Identifier[], known: Map<string, Owner>, provenOnly: boolean): PersonRoute {
   const ranked = IDENTIFIER_STRENGTH.flatMap((kind) => identifiers.filter((identifier) => identifier.kind === kind));
-  for (const identifier of ranked) {
-    if (identifier.kind === "anonymous_id") continue;
-    const owner = ownerOf(known, shopId, identifier);
-    if (owner && (owner.verified || !provenOnly)) return { start: owner.profileId, home: homeObjectId(profiles, shopId, identifier) };
-  }
-  const device = ranked.find((identifier) => identifier.kind === "anonymous_id");
-  if (device) return deviceRoute(profiles, shopId, device.value);
   const strongest = ranked[0];
   if (!strongest) throw new ApiError(400, "no_identifier", "The request names no person");
   const home = homeObjectId(profiles, shopId, strongest);
-  return { start: home, home };
+  if (strongest.kind === "anonymous_id") return deviceRoute(profiles, shopId, strongest.value);
+  const owner = ownerOf(known, shopId, strongest);
+  if (owner && (owner.verified || !provenOnly)) return { start: owner.profileId, home };
+  const device = ranked.find((identifier) => identifier.kind === "anonymous_id");
+  return device ? deviceRoute(profiles, shopId, device.value) : { start: home, home };
 }
 
 export async function resolveRoute(profiles: Profiles, db: Database, shopId: string, identifiers: readonly Identifier[], provenOnly: boolean): Promise<PersonRoute> {

@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ProfileObject } from "../../durable-objects/profile-object";
-import { DEDUP_WINDOW_MS, MAX_RAW_EVENTS, RAW_EVENT_RETENTION_MS } from "../../durable-objects/profile-storage";
+import { MAX_RAW_EVENTS } from "../../durable-objects/profile-storage";
 import type { ApiProfile } from "../../core/profile-view";
 import type { TrackedEvent } from "../../core/types";
 
@@ -38,8 +38,42 @@ describe("ProfileObject storage", () => {
       expect(summary).toEqual([{ type: "page_view", count: 2 }]);
     });
     expect(((await person.profile("implied")) as ApiProfile | null)?.counters.events).toBe(3);
-    expect(RAW_EVENT_RETENTION_MS).toBe(90 * DAY);
-    expect(DEDUP_WINDOW_MS).toBeGreaterThanOrEqual(7 * DAY);
+  });
+
+  it("keeps raw events for exactly 90 days", async () => {
+    const person = stub(`ninety-${Date.now()}`);
+    const now = Date.now();
+    await person.ingest({
+      shopId: "s",
+      consentMode: "implied",
+      source: "server",
+      events: [pageView("kept", now - 90 * DAY), pageView("folded", now - 90 * DAY - 1)],
+      batchConsent: null,
+      batchIdentifiers: [],
+      viaHome: true,
+      segmentRules: {},
+      receivedAt: now,
+    });
+    const result = await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now));
+    expect(result.summarized).toBe(1);
+    const left = await runInDurableObject(person, (_instance, state) => state.storage.sql.exec<{ event_id: string }>("SELECT event_id FROM events").toArray().map((row) => row.event_id));
+    expect(left).toEqual(["kept"]);
+  });
+
+  it("holds the raw-event cap on every write, not only after the daily compaction", async () => {
+    const person = stub(`write-cap-${Date.now()}`);
+    const now = Date.now();
+    const request = (id: string) => ({ shopId: "s", consentMode: "implied" as const, source: "server" as const, events: [pageView(id, now)], batchConsent: null, batchIdentifiers: [], viaHome: true, segmentRules: {}, receivedAt: now });
+    await runInDurableObject(person, (_instance, state) => {
+      state.storage.transactionSync(() => {
+        for (let i = 0; i < MAX_RAW_EVENTS; i++) state.storage.sql.exec("INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, 'page_view', ?, ?, '{}')", `bulk-${i}`, now - 1000 + i, now);
+      });
+    });
+    expect(await person.ingest(request("over"))).toMatchObject({ ok: true, stored: 1 });
+    await runInDurableObject(person, (_instance, state) => {
+      expect(state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n).toBe(MAX_RAW_EVENTS);
+      expect(state.storage.sql.exec<{ n: number }>("SELECT SUM(count) AS n FROM event_summary").one().n).toBe(1);
+    });
   });
 
   it("folds the oldest raw events into the summary beyond the row cap, however recent", async () => {
@@ -65,8 +99,8 @@ describe("ProfileObject storage", () => {
     const now = Date.now();
     const request = { shopId: "s", consentMode: "implied" as const, source: "server" as const, events: [pageView("once", now)], batchConsent: null, batchIdentifiers: [], viaHome: true, segmentRules: {}, receivedAt: now };
     await person.ingest(request);
-    await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now + 6 * DAY));
-    const retry = await person.ingest({ ...request, receivedAt: now + 6 * DAY });
+    await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now + 7 * DAY));
+    const retry = await person.ingest({ ...request, receivedAt: now + 7 * DAY });
     expect(retry).toMatchObject({ ok: true, stored: 0, duplicates: 1 });
   });
 
