@@ -5,7 +5,8 @@ import { uniteLedgers } from "../core/orders";
 import { emptyProfile } from "../core/profile";
 import type { ProfileState } from "../core/types";
 import type { ProfileObject } from "./profile-object";
-import { PAGED_PARTS, type Page, type PagedPart, type PersonHead, type ProfileStorage } from "./profile-storage";
+import { PAGED_PARTS, type Page, type PagedPart } from "./paged-rows";
+import type { PersonHead, ProfileStorage } from "./profile-storage";
 
 export interface AbsorbRequest {
   absorbedId: string;
@@ -91,7 +92,7 @@ async function absorbOnce(survivor: SurvivorContext, request: AbsorbRequest): Pr
 
   // From here on nothing is awaited until the person is taken in: the checks below hold for the write.
   if (store.absorbed().includes(request.absorbedId)) {
-    store.dropStaged(request.absorbedId);
+    store.pages.dropStaged(request.absorbedId);
     await absorbed.completeHandOver(profileId);
     return { status: "already" };
   }
@@ -99,7 +100,7 @@ async function absorbOnce(survivor: SurvivorContext, request: AbsorbRequest): Pr
   const { head } = handOver;
   const now = Date.now();
   const current = survivor.state() ?? emptyProfile(profileId, now);
-  const incoming = retractActivity(head.state ?? emptyProfile(head.profileId, now), store.stagedDuplicates(request.absorbedId));
+  const incoming = retractActivity(head.state ?? emptyProfile(head.profileId, now), store.pages.stagedDuplicates(request.absorbedId));
   const conflict = mergeConflict(current, incoming);
   if (conflict) {
     store.appendAudit(conflictEntry(conflict));
@@ -124,7 +125,7 @@ async function stagePart(survivor: SurvivorContext, absorbedId: string, part: Pa
   for (;;) {
     const page: Page | null = await absorbed.handOverPage(survivor.profileId, part, after);
     if (page === null || survivor.route().status !== "active") return false;
-    survivor.store.stage(absorbedId, part, page);
+    survivor.store.pages.stage(absorbedId, part, page);
     if (page.next === null) return true;
     after = page.next;
   }
@@ -135,7 +136,7 @@ async function stagePart(survivor: SurvivorContext, absorbedId: string, part: Pa
  * hand over meanwhile): the absorbed person goes on as before; the caller follows the survivor.
  */
 async function giveUp(survivor: SurvivorContext, absorbedId: string, entry: AuditEntry | null): Promise<AbsorbResult> {
-  survivor.store.dropStaged(absorbedId);
+  survivor.store.pages.dropStaged(absorbedId);
   await person(survivor.profiles, absorbedId).cancelHandOver(survivor.profileId, entry);
   const route = survivor.route();
   if (route.status !== "active") return { status: "moved", to: route.into };

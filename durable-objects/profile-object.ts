@@ -1,14 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Candidate } from "../core/decide";
 import { claimTask, deviceTask, type AuditEntry, type IdentityTask, type MergeCause, type Route } from "../core/identity";
-import { applyBatch, emptyProfile, type BatchOutcome, type IncomingEvent } from "../core/profile";
+import { applyBatch, emptyProfile, type BatchOutcome } from "../core/profile";
 import { toApiProfile, type ApiProfile } from "../core/profile-view";
 import { fullBucket, takeTokens, type Bucket, type BucketPolicy } from "../core/rate-limit";
 import type { SegmentRules } from "../core/segments";
-import type { ConsentMode, ConsentPurpose, Identifier, ProfileState } from "../core/types";
+import type { ConsentMode, Identifier, ProfileState } from "../core/types";
 import { absorbInto, type AbsorbRequest, type AbsorbResult, type HandOver } from "./merging";
-import { checkNudges, decideNow, interactionsOf, knowCampaigns, signDecisions, type DecideRequest, type DecisionsOutcome, type Interaction, type SignedDecision } from "./decisions";
-import { ProfileStorage, type ClaimedIdentifier, type ErasureJob, type Page, type PagedPart, type PersonHead } from "./profile-storage";
+import { checkNudges, decideNow, interactionsOf, knowCampaigns, signDecisions, type DecisionsOutcome } from "./decisions";
+import type { Page, PagedPart } from "./paged-rows";
+import { ProfileStorage, type ClaimedIdentifier, type ErasureJob } from "./profile-storage";
+import type { EraseResult, IngestRequest, IngestResult, Moved, PersonExport } from "./profile-rpc";
 
 /**
  * A person absorbs bursts (50 concurrent batches pass) but not a sustained flood. Batches are
@@ -28,66 +29,6 @@ const COMPACT_EVERY_MS = 24 * 60 * 60 * 1000;
 const ERASURE_JOB_MAX_MS = 24 * 60 * 60 * 1000;
 /** An interrupted hand-over is retried by the absorbed object's alarm this often. */
 export const HANDOVER_RETRY_MS = 30_000;
-
-export interface IngestRequest {
-  shopId: string;
-  consentMode: ConsentMode;
-  /** Server events are the shop's own records (orders): they are not gated by browser consent. */
-  source: "browser" | "server";
-  events: IncomingEvent[];
-  batchConsent: Partial<Record<ConsentPurpose, boolean>> | null;
-  /** Identifiers of the whole batch (a browser batch's device id). */
-  batchIdentifiers: Identifier[];
-  receivedAt: number;
-  /** True when this object was reached as the home of the batch's identifier, not through a cache or the index. */
-  viaHome: boolean;
-  /** The shop's own segments (settings), part of the profile that audiences read. */
-  segmentRules: SegmentRules;
-  /** Placements to decide after the events are applied (collect's `placements`, `/v1/decide`). */
-  decide?: DecideRequest | undefined;
-}
-
-/** This person was merged into another: the caller goes there (one hop). */
-export interface Moved {
-  ok: false;
-  code: "moved";
-  to: string;
-}
-
-/** This person was erased, and the caller did not come through the identifier's home: go there. */
-export interface Erased {
-  ok: false;
-  code: "erased";
-}
-
-export type IngestResult =
-  | {
-      ok: true;
-      profileId: string;
-      stored: number;
-      duplicates: number;
-      withoutConsent: number;
-      /** Identity work the index has not confirmed yet (this batch's and any left open before). */
-      tasks: IdentityTask[];
-      decisions: SignedDecision[];
-      candidates: Candidate[];
-      interactions: Interaction[];
-    }
-  | { ok: false; code: "rate_limited"; retryAfterSeconds: number }
-  | { ok: false; code: "invalid_token"; index: number }
-  /** Decisions were asked with a campaigns version this isolate does not know: send them along. */
-  | { ok: false; code: "need_campaigns" }
-  | Moved
-  | Erased;
-
-/** The start of an export: the profile and everything but the paged rows. */
-export interface PersonExport {
-  profile: ApiProfile | null;
-  head: PersonHead;
-}
-
-/** Where an erasure stands in a person's object. */
-export type EraseResult = { status: "erasing"; job: ErasureJob } | { status: "empty" } | Moved;
 
 const moved = (to: string): Moved => ({ ok: false, code: "moved", to });
 
@@ -214,7 +155,7 @@ export class ProfileObject extends DurableObject<Env> {
   }
 
   /** Decides on the state held now and keeps the sticky assignments it made. */
-  private decide(request: IngestRequest & { decide?: DecideRequest }, subject: ProfileState): DecisionsOutcome | null {
+  private decide(request: IngestRequest, subject: ProfileState): DecisionsOutcome | null {
     if (!request.decide) return null;
     const decided = decideNow(this.profileId, subject, request.consentMode, request.segmentRules, request.decide, request.receivedAt);
     if (this.state && decided.state !== subject) {
@@ -244,7 +185,7 @@ export class ProfileObject extends DurableObject<Env> {
   }
 
   async exportPage(part: PagedPart, after: number): Promise<Page> {
-    return this.store.page(part, after);
+    return this.store.pages.page(part, after);
   }
 
   /** Merges another person into this one (this one survives). Idempotent; see merging.ts. */
@@ -292,7 +233,7 @@ export class ProfileObject extends DurableObject<Env> {
   /** One page of rows for the survivor this object is handing over to (null for anyone else). */
   async handOverPage(survivor: string, part: PagedPart, after: number): Promise<Page | null> {
     if (this.currentRoute.status !== "merging" || this.currentRoute.into !== survivor) return null;
-    return this.store.page(part, after);
+    return this.store.pages.page(part, after);
   }
 
   /** The survivor holds the data now: keep only the way to it. */

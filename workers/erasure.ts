@@ -1,5 +1,5 @@
 import type { Identifier } from "../core/types";
-import type { EraseResult } from "../durable-objects/profile-object";
+import type { EraseResult } from "../durable-objects/profile-rpc";
 import type { ErasureJob } from "../durable-objects/profile-storage";
 import type { Database } from "./db/client";
 import { recordErasure, wasErased } from "./db/erasures";

@@ -1,6 +1,6 @@
 import type { TrackedEvent } from "../core/types";
-import type { PersonExport } from "../durable-objects/profile-object";
-import type { Page, PagedPart } from "../durable-objects/profile-storage";
+import type { PersonExport } from "../durable-objects/profile-rpc";
+import type { Page, PagedPart } from "../durable-objects/paged-rows";
 import type { ProfileStub } from "./routing";
 
 const iso = (ms: number) => new Date(ms).toISOString();

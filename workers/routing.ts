@@ -1,7 +1,8 @@
 import { IDENTIFIER_STRENGTH } from "../core/identifiers";
 import type { Identifier } from "../core/types";
 import type { DecideRequest } from "../durable-objects/decisions";
-import type { IngestRequest, IngestResult, Moved, ProfileObject } from "../durable-objects/profile-object";
+import type { ProfileObject } from "../durable-objects/profile-object";
+import type { IngestRequest, IngestResult, Moved } from "../durable-objects/profile-rpc";
 import type { Database } from "./db/client";
 import { lookupOwners, ownerOf, type Owner } from "./db/identities";
 import type { Shop } from "./db/shops";

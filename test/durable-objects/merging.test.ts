@@ -2,7 +2,8 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { IncomingEvent } from "../../core/profile";
 import type { ApiProfile } from "../../core/profile-view";
-import type { IngestRequest, ProfileObject } from "../../durable-objects/profile-object";
+import type { ProfileObject } from "../../durable-objects/profile-object";
+import type { IngestRequest } from "../../durable-objects/profile-rpc";
 
 function person(name: string): DurableObjectStub<ProfileObject> {
   return env.PROFILES.get(env.PROFILES.idFromName(name));

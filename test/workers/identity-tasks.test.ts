@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { IngestRequest, ProfileObject } from "../../durable-objects/profile-object";
+import type { ProfileObject } from "../../durable-objects/profile-object";
+import type { IngestRequest } from "../../durable-objects/profile-rpc";
 import { api, collect, createShop, getProfile, serverEvents, visitorId, type TestShop } from "../helpers";
 
 function deviceObject(shop: TestShop, anon: string): DurableObjectStub<ProfileObject> {

@@ -1,0 +1,71 @@
+import type { Candidate } from "../core/decide";
+import type { IdentityTask } from "../core/identity";
+import type { IncomingEvent } from "../core/profile";
+import type { ApiProfile } from "../core/profile-view";
+import type { SegmentRules } from "../core/segments";
+import type { ConsentMode, ConsentPurpose, Identifier } from "../core/types";
+import type { DecideRequest, Interaction, SignedDecision } from "./decisions";
+import type { ErasureJob, PersonHead } from "./profile-storage";
+
+/* What callers send a person's object and what it answers (its RPC contract). */
+
+export interface IngestRequest {
+  shopId: string;
+  consentMode: ConsentMode;
+  /** Server events are the shop's own records (orders): they are not gated by browser consent. */
+  source: "browser" | "server";
+  events: IncomingEvent[];
+  batchConsent: Partial<Record<ConsentPurpose, boolean>> | null;
+  /** Identifiers of the whole batch (a browser batch's device id). */
+  batchIdentifiers: Identifier[];
+  receivedAt: number;
+  /** True when this object was reached as the home of the batch's identifier, not through a cache or the index. */
+  viaHome: boolean;
+  /** The shop's own segments (settings), part of the profile that audiences read. */
+  segmentRules: SegmentRules;
+  /** Placements to decide after the events are applied (collect's `placements`, `/v1/decide`). */
+  decide?: DecideRequest | undefined;
+}
+
+/** This person was merged into another: the caller goes there (one hop). */
+export interface Moved {
+  ok: false;
+  code: "moved";
+  to: string;
+}
+
+/** This person was erased, and the caller did not come through the identifier's home: go there. */
+export interface Erased {
+  ok: false;
+  code: "erased";
+}
+
+export type IngestResult =
+  | {
+      ok: true;
+      profileId: string;
+      stored: number;
+      duplicates: number;
+      withoutConsent: number;
+      /** Identity work the index has not confirmed yet (this batch's and any left open before). */
+      tasks: IdentityTask[];
+      decisions: SignedDecision[];
+      candidates: Candidate[];
+      interactions: Interaction[];
+    }
+  | { ok: false; code: "rate_limited"; retryAfterSeconds: number }
+  | { ok: false; code: "invalid_token"; index: number }
+  /** Decisions were asked with a campaigns version this isolate does not know: send them along. */
+  | { ok: false; code: "need_campaigns" }
+  | Moved
+  | Erased;
+
+/** The start of an export: the profile and everything but the paged rows. */
+export interface PersonExport {
+  profile: ApiProfile | null;
+  head: PersonHead;
+}
+
+/** Where an erasure stands in a person's object. */
+export type EraseResult = { status: "erasing"; job: ErasureJob } | { status: "empty" } | Moved;
+
