@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { parseProfileKey } from "../../core/identifiers";
 import type { Identifier } from "../../core/types";
 import type { ApiProfile } from "../../core/profile-view";
-import type { Moved, PersonExport } from "../../durable-objects/profile-object";
+import type { Moved, PersonExport } from "../../durable-objects/profile-rpc";
 import { erasePerson } from "../erasure";
 import { ApiError } from "../errors";
 import { exportStream } from "../export";
