@@ -12,7 +12,7 @@ export interface BatchLimits {
   maxEventBytes: number;
 }
 
-/** SPEC §4: the sendBeacon limit for browsers, larger batches for servers. */
+/** The sendBeacon limit for browsers, larger batches for servers. */
 export const BROWSER_LIMITS: BatchLimits = { maxBytes: 64 * 1024, maxEvents: 100, maxEventBytes: 32 * 1024 };
 export const SERVER_LIMITS: BatchLimits = { maxBytes: 1024 * 1024, maxEvents: 1000, maxEventBytes: 32 * 1024 };
 export const MAX_PLACEMENTS = 10;

@@ -7,7 +7,7 @@ import type { RuleSubject } from "./rules";
 
 export type DecisionKind = "banner" | "popup" | "inline" | "action";
 
-/** Placements (SPEC §5): `top_banner`, `popup`, `nba` and `inline:<slot>`. */
+/** Placements: `top_banner`, `popup`, `nba` and `inline:<slot>`. */
 export const PLACEMENT_PATTERN = /^(top_banner|popup|nba|inline:[a-z0-9_-]{1,64})$/;
 
 export interface DecisionContent extends OfferContent {
@@ -88,7 +88,7 @@ function rankActions(ranked: DecidableCampaign[], input: DecideInput, candidates
   return [...fitting.filter((campaign) => campaign.action === action), ...fitting.filter((campaign) => campaign.action !== action)];
 }
 
-/** SPEC §1: a first-purchase or welcome offer never goes to someone who already bought, or a VIP. */
+/** A first-purchase or welcome offer never goes to someone who already bought, or a VIP. */
 function returningCustomer(campaign: DecidableCampaign, profile: unknown): string | null {
   if (campaign.goal !== "first_purchase" && campaign.goal !== "welcome") return null;
   const { orders, segments } = profile as { orders?: { count?: number }; segments?: string[] };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isValidAnonymousId, normalizeEmail, isValidEmail, normalizePhone, MAX_IDENTIFIER_LENGTH } from "./identifiers";
 
-/** Event types of the tracking contract (SPEC §3). Any other snake_case name is a custom event. */
+/** Event types of the tracking contract. Any other snake_case name is a custom event. */
 export const KNOWN_EVENT_TYPES = [
   "page_view",
   "view_item",
@@ -79,7 +79,7 @@ const currencySchema = z
 const jsonValue: z.ZodType<unknown> = z.json();
 const scalar = z.union([z.string().max(1024), z.number(), z.boolean(), z.null()]);
 
-/** SPEC §2: the proof a browser identify carries, the lowercase hex HMAC-SHA256 of its strongest identifier. */
+/** The proof a browser identify carries, the lowercase hex HMAC-SHA256 of its strongest identifier. */
 export const userHashSchema = z
   .string()
   .regex(/^[0-9A-Fa-f]{64}$/, "must be 64 hex characters (an HMAC-SHA256)")

@@ -1,5 +1,5 @@
 /**
- * Journey guards on what a variant offers (SPEC §1): never a discount for a product the person
+ * Journey guards on what a variant offers: never a discount for a product the person
  * already bought; product suggestions leave out what they bought.
  */
 export interface OfferContent {

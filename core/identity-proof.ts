@@ -1,7 +1,7 @@
 import type { Identifier, IdentifierKind } from "./types";
 
 /**
- * Identity verification (SPEC §2): the shop's backend vouches for its logged-in customer with a
+ * Identity verification: the shop's backend vouches for its logged-in customer with a
  * `user_hash`, the lowercase hex HMAC-SHA256 of one identifier keyed with the shop's identity
  * secret. Web Crypto only, so the same code runs in the Worker and in Node.
  */

@@ -7,7 +7,7 @@ export const LAPSED_AFTER_DAYS = 120;
 export const ADVOCATE_ORDERS = 3;
 
 /**
- * The journey phase (SPEC §1):
+ * The journey phase:
  * - win-back: has ordered, but not for 120 days;
  * - advocacy: 3 or more orders, the last within 120 days;
  * - retention: 1–2 orders, the last within 120 days;

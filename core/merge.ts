@@ -35,7 +35,7 @@ const minOf = (a: number | null, b: number | null) => (a === null ? b : b === nu
 const maxOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
 /**
- * One person from two (SPEC §2, identity stitching). The survivor keeps its profile id and its
+ * One person from two (identity stitching). The survivor keeps its profile id and its
  * identifiers, the absorbed person's fill the gaps; device ids, counts, views and searches are
  * united; the most recent cart wins; consent and subscriptions take the latest explicit choice
  * per purpose (ties: the more restrictive); orders are recomputed from the united ledger.

@@ -1,6 +1,6 @@
 import { chooseAction, type BanditState, type Random } from "./bandit";
 
-/** The next-best-actions (SPEC §5) a `nba` campaign can stand for. */
+/** The next-best-actions a `nba` campaign can stand for. */
 export const NBA_ACTIONS = ["complete_purchase", "subscribe", "cross_sell", "review", "refer_friend", "reorder"] as const;
 export type NbaAction = (typeof NBA_ACTIONS)[number];
 

@@ -1,7 +1,7 @@
 /**
  * Whether a URL's host is a loopback, private or other special-purpose address, in any spelling,
  * or a name of a local network (`localhost`, `printer.local`, `intranet`). Webhooks there are
- * refused unless the deployment allows them (SPEC §6), so a shop cannot aim the Worker at
+ * refused unless the deployment allows them, so a shop cannot aim the Worker at
  * internal services. Names that only resolve to such addresses are checked again when a message
  * is sent.
  *

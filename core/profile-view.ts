@@ -7,7 +7,7 @@ import type { CartState, ConsentPurpose, ConsentMode, Derived, Item, OrderSummar
 type Iso = string | null;
 type WithIsoAt<T extends { at: number }> = Omit<T, "at"> & { at: Iso };
 
-/** The profile as the API returns it (SPEC §2); timestamps are ISO 8601 strings. */
+/** The profile as the API returns it; timestamps are ISO 8601 strings. */
 export interface ApiProfile extends Derived {
   profile_id: string;
   identifiers: ProfileState["identifiers"];
@@ -29,7 +29,7 @@ export interface ApiProfile extends Derived {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The profile in the shape of the API contract (SPEC §2), with derived fields as of `now`. */
+/** The profile in the shape of the API contract, with derived fields as of `now`. */
 export function toApiProfile(state: ProfileState, mode: ConsentMode, now: number, segmentRules: SegmentRules = {}): ApiProfile {
   const derived = deriveProfile(state, now);
   const { orders, cart } = state;

@@ -2,7 +2,7 @@ import { matchesGlob } from "./glob";
 import { fail, type ValidationFailure } from "./validation";
 
 /**
- * Audience rules (SPEC §5): nested `all` / `any` / `not` over conditions on the live profile and
+ * Audience rules: nested `all` / `any` / `not` over conditions on the live profile and
  * the request context. Paths are those of the profile as the API returns it; `context.*` reads
  * the request context.
  */

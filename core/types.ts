@@ -41,7 +41,7 @@ export interface TrackedEvent {
   search_term?: string;
   transaction_id?: string;
   traits?: Traits;
-  /** An identify's proof of its strongest identifier (SPEC §2): lowercase hex HMAC-SHA256. */
+  /** An identify's proof of its strongest identifier: lowercase hex HMAC-SHA256. */
   user_hash?: string;
   channel?: Channel;
   consent?: Partial<Record<ConsentPurpose, boolean>>;

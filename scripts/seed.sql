@@ -1,4 +1,4 @@
--- Demo shop for `npm start` (SPEC §8). Idempotent: INSERT OR IGNORE never overwrites a row, so
+-- Demo shop for `npm start`. Idempotent: INSERT OR IGNORE never overwrites a row, so
 -- running it again neither fails nor resets settings changed later through PUT /v1/settings.
 --
 -- Layout matches workers/db/shops.ts: name, timezone, allowed_origins, consent_mode are columns;

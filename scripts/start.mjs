@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: the local runtime of SPEC §8, fully offline.
+// `npm start`: the local runtime, fully offline.
 //  1. applies migrations/ to the embedded D1 database (.wrangler/state) and seeds the demo shop
 //     (scripts/seed.sql, idempotent: data and changed settings survive restarts);
 //  2. starts a webhook receiver on 127.0.0.1:$WEBHOOK_PORT (else a free port) that prints what the

@@ -36,7 +36,8 @@ export function exportStream(person: ProfileStub, data: PersonExport): ReadableS
     await write(`{"profile":${JSON.stringify(profile)},"identifiers":`);
     const devices: string[] = [];
     for await (const row of rowsOf<{ anonymous_id: string }>(person, "devices")) devices.push(row.anonymous_id);
-    await write(JSON.stringify({ ...profile?.identifiers, devices, absorbed_profile_ids: head.absorbed }));
+    // Every device the person used, not only the latest ones the profile shows.
+    await write(JSON.stringify({ ...profile?.identifiers, anonymous_ids: devices, absorbed_profile_ids: head.absorbed }));
     await write(`,"events":[`);
     const consent: { consent: unknown; at: string }[] = [];
     let first = true;

@@ -20,7 +20,7 @@ export function withoutProof(event: TrackedEvent): TrackedEvent {
 }
 
 /**
- * Which identifiers of a browser identify no `user_hash` proves (SPEC §2). With the shop's
+ * Which identifiers of a browser identify no `user_hash` proves. With the shop's
  * `identity_verification` off, a browser is trusted like a server. A valid hash proves only the
  * identifier it signs (the strongest one named); the others stay unproven claims.
  */

@@ -59,7 +59,7 @@ class Settlement {
 }
 
 /**
- * The identity service: carries out the identity tasks a person's object recorded (SPEC §2).
+ * The identity service: carries out the identity tasks a person's object recorded.
  * - Repoints left by merges are applied to the index.
  * - Proven claims (server events, a browser identify with a valid `user_hash`, or any identify
  *   where verification is off) take the identifier in the index; when it already belongs to

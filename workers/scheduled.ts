@@ -1,5 +1,5 @@
 /**
- * The cron trigger. Messaging flows (SPEC §6) hang their sending off this handler; until they
+ * The cron trigger. Messaging flows hang their sending off this handler; until they
  * exist it only records that it ran, so a deployment can see its trigger firing.
  */
 export async function scheduled(controller: ScheduledController): Promise<void> {

@@ -2,7 +2,7 @@ import { ApiError } from "./errors";
 import type { ShopSettings } from "./schemas/settings";
 
 /**
- * Secrets in settings are write-only (SPEC §4): answers show them masked, as `••••` and the last
+ * Secrets in settings are write-only: answers show them masked, as `••••` and the last
  * 2 characters (nothing of a secret shorter than 8 characters). A PUT that sends a masked value
  * back means "unchanged", so GET → edit → PUT keeps the stored secret.
  */

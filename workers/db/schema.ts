@@ -56,7 +56,7 @@ export const identities = sqliteTable(
     value: text("value").notNull(),
     profileId: text("profile_id").notNull(),
     createdAt: integer("created_at").notNull(),
-    /** 0 for an identifier a browser claimed without proof (SPEC §2 identity verification). */
+    /** 0 for an identifier a browser claimed without proof (identity verification). */
     verified: integer("verified").notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.kind, t.value] }), index("identities_profile_idx").on(t.shopId, t.profileId)],
@@ -79,7 +79,7 @@ export const erasures = sqliteTable(
   (t) => [primaryKey({ columns: [t.shopId, t.identifierHash] })],
 );
 
-/** On-site campaigns (SPEC §5). The validated definition is kept whole as JSON. */
+/** On-site campaigns. The validated definition is kept whole as JSON. */
 export const campaigns = sqliteTable(
   "campaigns",
   {
@@ -97,7 +97,7 @@ export const campaigns = sqliteTable(
   (t) => [index("campaigns_shop_idx").on(t.shopId, t.status)],
 );
 
-/** What each next-best-action earned per segment in a shop: the bandit's state (SPEC §5). */
+/** What each next-best-action earned per segment in a shop: the bandit's state. */
 export const nbaStats = sqliteTable(
   "nba_stats",
   {

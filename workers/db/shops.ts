@@ -11,7 +11,7 @@ import { apiKeys, identities, shops, type ShopRow } from "./schema";
 export interface Shop {
   id: string;
   settings: ShopSettings;
-  /** Keys the `user_hash` HMAC of browser identifies (SPEC §2). */
+  /** Keys the `user_hash` HMAC of browser identifies. */
   identitySecret: string;
   /** When the shop first stored a person (epoch ms); from then on its data region is fixed. */
   peopleSince: number | null;

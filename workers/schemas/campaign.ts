@@ -49,7 +49,7 @@ const audienceSchema = z.unknown().transform((rule, ctx) => {
 /** With an offset an instant; without one, wall-clock time in the schedule's time zone. */
 const isoDate = z.iso.datetime({ offset: true, local: true });
 
-/** A campaign as the API takes it (SPEC §5): unknown fields refused, defaults filled in. */
+/** A campaign as the API takes it: unknown fields refused, defaults filled in. */
 export const campaignSchema = z
   .strictObject({
     name: z.string().min(1).max(200),

@@ -19,7 +19,7 @@ export const allowedOriginsSchema = z
 export const consentModeSchema = z.enum(["required", "implied"]);
 /** Where the shop's people's objects live: "eu" keeps them in the EU jurisdiction. */
 export const dataRegionSchema = z.enum(["default", "eu"]);
-/** Whether a browser identify must prove an existing person with a user_hash (SPEC §2). */
+/** Whether a browser identify must prove an existing person with a user_hash. */
 const identityVerificationSchema = z.enum(["required", "off"]);
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");

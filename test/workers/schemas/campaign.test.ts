@@ -25,7 +25,7 @@ function fieldOf(input: unknown): string | undefined {
 }
 
 describe("the campaign schema", () => {
-  it("takes the SPEC's example as it is", () => {
+  it("takes the documented example campaign as it is", () => {
     const parsed = campaignSchema.parse(specExample);
     expect(parsed.variants).toHaveLength(2);
     expect(parsed.holdout).toBe(0.1);
