@@ -15,14 +15,14 @@ import type { AppEnv } from "./types";
 export const app = new Hono<AppEnv>()
   .route("/", health)
   .use("/v1/*", withDatabase)
-  .route("/", collect)
-  .route("/", decideRoute)
-  .route("/", serverEvents)
-  .route("/", profiles)
-  .route("/", settingsRoute)
-  .route("/", keysRoute)
-  .route("/", shopsRoute)
-  .route("/", campaignsRoute);
+  .route("/v1/collect", collect)
+  .route("/v1/decide", decideRoute)
+  .route("/v1/events", serverEvents)
+  .route("/v1/profiles", profiles)
+  .route("/v1/settings", settingsRoute)
+  .route("/v1/keys", keysRoute)
+  .route("/v1/shops", shopsRoute)
+  .route("/v1/campaigns", campaignsRoute);
 
 app.onError(onError);
 app.notFound(notFound);

@@ -3,12 +3,9 @@ import { fromZodError, hazardFailure } from "../core/validation";
 import { readJsonBody } from "./body";
 import { ApiError } from "./errors";
 
-/** Small JSON bodies of the management API (settings, shops, keys). */
-export const MANAGEMENT_BODY_LIMIT = 64 * 1024;
-
 /** Reads and validates a JSON body with a schema; any refusal is a 4xx naming the field. */
 export async function validBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
-  const body = await readJsonBody(request, MANAGEMENT_BODY_LIMIT);
+  const body = await readJsonBody(request);
   const hazard = hazardFailure(body);
   if (hazard) throw ApiError.fromValidation(hazard.error);
   const parsed = schema.safeParse(body);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { fromZodError } from "../../core/validation";
 import { countCampaigns, deleteCampaign, findCampaign, insertCampaign, listCampaigns, MAX_CAMPAIGNS_PER_SHOP, replaceCampaign } from "../db/campaigns";
 import { ApiError } from "../errors";
+import { limitBody, MANAGEMENT_BODY_LIMIT } from "../middleware/body-limit";
 import { secretKey } from "../middleware/secret-key";
 import { campaignSchema, type Campaign } from "../schemas/campaign";
 import type { AppEnv } from "../types";
@@ -23,26 +24,26 @@ const notFound = () => new ApiError(404, "campaign_not_found", "This shop has no
 
 /** On-site campaigns (SPEC §5): validated as a whole; a refused request stores nothing. */
 export const campaignsRoute = new Hono<AppEnv>()
-  .get("/v1/campaigns", secretKey, async (c) => c.json({ campaigns: await listCampaigns(c.var.db, c.var.shop.id) }))
-  .post("/v1/campaigns", secretKey, async (c) => {
+  .get("/", secretKey, async (c) => c.json({ campaigns: await listCampaigns(c.var.db, c.var.shop.id) }))
+  .post("/", secretKey, limitBody(MANAGEMENT_BODY_LIMIT), async (c) => {
     const campaign = await campaignBody(c.req.raw);
     if ((await countCampaigns(c.var.db, c.var.shop.id)) >= MAX_CAMPAIGNS_PER_SHOP) {
       throw new ApiError(409, "too_many_campaigns", `A shop has at most ${MAX_CAMPAIGNS_PER_SHOP} campaigns; delete or archive some`);
     }
     return c.json(await insertCampaign(c.var.db, c.var.shop.id, campaign), 201);
   })
-  .get("/v1/campaigns/:id", secretKey, async (c) => {
+  .get("/:id", secretKey, async (c) => {
     const campaign = await findCampaign(c.var.db, c.var.shop.id, c.req.param("id"));
     if (!campaign) throw notFound();
     return c.json(campaign);
   })
-  .put("/v1/campaigns/:id", secretKey, async (c) => {
+  .put("/:id", secretKey, limitBody(MANAGEMENT_BODY_LIMIT), async (c) => {
     const campaign = await campaignBody(c.req.raw);
     const stored = await replaceCampaign(c.var.db, c.var.shop.id, c.req.param("id"), campaign);
     if (!stored) throw notFound();
     return c.json(stored);
   })
-  .delete("/v1/campaigns/:id", secretKey, async (c) => {
+  .delete("/:id", secretKey, async (c) => {
     if (!(await deleteCampaign(c.var.db, c.var.shop.id, c.req.param("id")))) throw notFound();
     return c.json({ id: c.req.param("id"), deleted: true });
   });

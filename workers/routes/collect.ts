@@ -6,6 +6,7 @@ import { decideRequest, learnFromInteractions, withCampaigns } from "../decision
 import { ApiError } from "../errors";
 import { settleIdentity } from "../identity";
 import { browserEvents } from "../identity-proofs";
+import { limitBody } from "../middleware/body-limit";
 import { browserCors } from "../middleware/cors";
 import { authorizeSite } from "../middleware/site-key";
 import { deviceRoute, emptyBatch, ingestInto, profilesOf, rememberDevice } from "../routing";
@@ -19,9 +20,9 @@ import type { AppEnv } from "../types";
  * merge when a proven identifier belongs to someone else). With `placements`, the answer carries
  * decisions made after the batch's events were applied.
  */
-export const collect = new Hono<AppEnv>().use("/v1/collect", browserCors).post("/v1/collect", async (c) => {
+export const collect = new Hono<AppEnv>().use("/", browserCors).post("/", limitBody(BROWSER_LIMITS.maxBytes), async (c) => {
   const receivedAt = Date.now();
-  const body = await readJsonBody(c.req.raw, BROWSER_LIMITS.maxBytes);
+  const body = await readJsonBody(c.req.raw);
   const shop = await authorizeSite(c, (body as { site?: unknown } | null)?.site);
   const batch = parseCollectBatch(body, receivedAt);
   if (!batch.ok) throw ApiError.fromValidation(batch.error);

@@ -4,18 +4,23 @@ import { readJsonBody } from "../body";
 import { decideRequest, withCampaigns } from "../decisions";
 import type { Shop } from "../db/shops";
 import { ApiError } from "../errors";
+import { limitBody } from "../middleware/body-limit";
 import { browserCors } from "../middleware/cors";
-import { authenticateSecretKey } from "../middleware/secret-key";
+import { secretKey } from "../middleware/secret-key";
 import { authorizeSite } from "../middleware/site-key";
 import { deviceRoute, emptyBatch, ingestInto, profilesOf, resolveRoute } from "../routing";
 import type { AppEnv } from "../types";
 
 const DECIDE_BODY_LIMIT = 64 * 1024;
 
-/** A site key from a page names the person by `anonymous_id`; a secret key by any identifier. */
+/**
+ * A site key from a page names the person by `anonymous_id`; a secret key by any identifier. The
+ * site key is in the body, so the secret-key middleware runs here too, after the body is read:
+ * a bad body is refused the same way whichever key is sent.
+ */
 async function callerOf(c: Context<AppEnv>, site: string | null): Promise<{ shop: Shop; server: boolean }> {
   if (c.req.header("authorization")) {
-    await authenticateSecretKey(c);
+    await secretKey(c, async () => {});
     return { shop: c.var.shop, server: true };
   }
   return { shop: await authorizeSite(c, site), server: false };
@@ -25,9 +30,9 @@ async function callerOf(c: Context<AppEnv>, site: string | null): Promise<{ shop
  * `POST /v1/decide`: the same decisions as collect's `placements`, without events. With a secret
  * key, `?explain=1` adds every candidate campaign and why it was chosen or not.
  */
-export const decideRoute = new Hono<AppEnv>().use("/v1/decide", browserCors).post("/v1/decide", async (c) => {
+export const decideRoute = new Hono<AppEnv>().use("/", browserCors).post("/", limitBody(DECIDE_BODY_LIMIT), async (c) => {
   const receivedAt = Date.now();
-  const body = await readJsonBody(c.req.raw, DECIDE_BODY_LIMIT);
+  const body = await readJsonBody(c.req.raw);
   const parsed = parseDecideBody(body);
   const site = typeof (body as { site?: unknown } | null)?.site === "string" ? ((body as { site: string }).site) : null;
   const { shop, server } = await callerOf(c, site);

@@ -8,6 +8,7 @@ import { learnFromInteractions } from "../decisions";
 import { ApiError } from "../errors";
 import { settleIdentity } from "../identity";
 import { withoutProof } from "../identity-proofs";
+import { limitBody } from "../middleware/body-limit";
 import { secretKey } from "../middleware/secret-key";
 import { ingestInto, pickRoute, profilesOf, type PersonRoute } from "../routing";
 import { takeShopRate } from "../shop-rate";
@@ -22,10 +23,10 @@ const PEOPLE_IN_FLIGHT = 32;
  * the identity service settles what they named (claims, merges, devices). Server events are
  * trusted: they are routed only by proven owners in the index, never by a browser's unproven claim.
  */
-export const serverEvents = new Hono<AppEnv>().post("/v1/events", secretKey, async (c) => {
+export const serverEvents = new Hono<AppEnv>().post("/", secretKey, limitBody(SERVER_LIMITS.maxBytes), async (c) => {
   const receivedAt = Date.now();
   const shop = c.var.shop;
-  const body = await readJsonBody(c.req.raw, SERVER_LIMITS.maxBytes);
+  const body = await readJsonBody(c.req.raw);
   const batch = parseServerBatch(body, receivedAt);
   if (!batch.ok) throw ApiError.fromValidation(batch.error);
   takeShopRate(shop, receivedAt);

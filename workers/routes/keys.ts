@@ -4,9 +4,9 @@ import { readJsonBody } from "../body";
 import { createSecretKey, listKeys, revokeSecretKey } from "../db/keys";
 import { rotateIdentitySecret } from "../db/shops";
 import { ApiError } from "../errors";
+import { limitBody, MANAGEMENT_BODY_LIMIT } from "../middleware/body-limit";
 import { secretKey } from "../middleware/secret-key";
 import type { AppEnv } from "../types";
-import { MANAGEMENT_BODY_LIMIT } from "../validate";
 
 const keyRequestSchema = z.strictObject({ kind: z.enum(["secret", "identity"]) });
 type RequestedKind = z.infer<typeof keyRequestSchema>["kind"];
@@ -14,7 +14,7 @@ type RequestedKind = z.infer<typeof keyRequestSchema>["kind"];
 /** A bare POST creates a secret key, as it did before there were kinds. */
 async function requestedKind(request: Request): Promise<RequestedKind> {
   if (request.body === null) return "secret";
-  const parsed = keyRequestSchema.safeParse(await readJsonBody(request, MANAGEMENT_BODY_LIMIT));
+  const parsed = keyRequestSchema.safeParse(await readJsonBody(request));
   if (!parsed.success) throw new ApiError(400, "invalid_kind", 'The body must be {"kind": "secret"} or {"kind": "identity"}', "kind");
   return parsed.data.kind;
 }
@@ -25,14 +25,14 @@ async function requestedKind(request: Request): Promise<RequestedKind> {
  * within 5 s elsewhere).
  */
 export const keysRoute = new Hono<AppEnv>()
-  .get("/v1/keys", secretKey, async (c) => c.json({ keys: await listKeys(c.var.db, c.var.shop.id) }))
-  .post("/v1/keys", secretKey, async (c) => {
+  .get("/", secretKey, async (c) => c.json({ keys: await listKeys(c.var.db, c.var.shop.id) }))
+  .post("/", secretKey, limitBody(MANAGEMENT_BODY_LIMIT), async (c) => {
     if ((await requestedKind(c.req.raw)) === "identity") {
       return c.json({ kind: "identity", identity_secret: await rotateIdentitySecret(c.var.db, c.var.shop.id) }, 201);
     }
     return c.json(await createSecretKey(c.var.db, c.var.shop.id), 201);
   })
-  .delete("/v1/keys/:id", secretKey, async (c) => {
+  .delete("/:id", secretKey, async (c) => {
     const result = await revokeSecretKey(c.var.db, c.var.shop.id, c.req.param("id"));
     if (result === "not_found") throw new ApiError(404, "key_not_found", "No active secret key of this shop has this id");
     if (result === "last_secret_key") throw new ApiError(409, "last_secret_key", "Create a new secret key before revoking the last one");

@@ -36,20 +36,20 @@ const notFound = () => new ApiError(404, "profile_not_found", "No profile holds 
  * phone); a merged person's old keys lead to the survivor.
  */
 export const profiles = new Hono<AppEnv>()
-  .get("/v1/profiles/:key{[^/]+}/export", secretKey, async (c) => {
+  .get("/:key{[^/]+}/export", secretKey, async (c) => {
     const { profiles, profileId } = await personOf(c);
     const settings = c.var.shop.settings;
     const found = await follow<PersonExport | Moved | null>(profiles, profileId, async (stub) => (await stub.exportData(settings.consent_mode, settings.segments)) as PersonExport | Moved | null);
     if (!found.value) throw notFound();
     return c.body(exportStream(stubFor(profiles, found.profileId), found.value), 200, { "content-type": "application/json; charset=utf-8" });
   })
-  .get("/v1/profiles/:key{.+}", secretKey, async (c) => {
+  .get("/:key{.+}", secretKey, async (c) => {
     const { profiles, profileId } = await personOf(c);
     const { value } = await follow<ApiProfile | Moved | null>(profiles, profileId, async (stub) => (await stub.profile(c.var.shop.settings.consent_mode, c.var.shop.settings.segments)) as ApiProfile | Moved | null);
     if (!value) throw notFound();
     return c.json(value);
   })
-  .delete("/v1/profiles/:key{.+}", secretKey, async (c) => {
+  .delete("/:key{.+}", secretKey, async (c) => {
     const identifier = identifierOf(c);
     return c.json(await erasePerson(profilesOf(c.env, c.var.shop), c.var.db, c.var.shop.id, identifier));
   });

@@ -5,6 +5,7 @@ import { isPrivateHost } from "../../core/private-address";
 import { fromZodError } from "../../core/validation";
 import { findShopForUpdate, hasIdentifiedPeople, saveSettings, type Shop } from "../db/shops";
 import { ApiError } from "../errors";
+import { limitBody, MANAGEMENT_BODY_LIMIT } from "../middleware/body-limit";
 import { secretKey } from "../middleware/secret-key";
 import { settingsSchema, type ShopSettings } from "../schemas/settings";
 import { maskSettingsSecrets, unmaskSecrets } from "../settings-secrets";
@@ -45,8 +46,8 @@ async function hasPeople(c: Context<AppEnv>, shop: Shop): Promise<boolean> {
  * writes with compare-and-swap, so concurrent changes of different keys all survive.
  */
 export const settingsRoute = new Hono<AppEnv>()
-  .get("/v1/settings", secretKey, (c) => c.json(settingsView(c.var.shop.id, c.var.shop.settings)))
-  .put("/v1/settings", secretKey, async (c) => {
+  .get("/", secretKey, (c) => c.json(settingsView(c.var.shop.id, c.var.shop.settings)))
+  .put("/", secretKey, limitBody(MANAGEMENT_BODY_LIMIT), async (c) => {
     const patch = await validBody(c.req.raw, patchSchema);
     delete patch.shop_id;
     for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
