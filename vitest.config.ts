@@ -19,7 +19,14 @@ export default defineConfig(async () => {
               miniflare: {
                 // A small, slowly refilled per-person burst makes overload deterministic on a busy machine;
                 // workerd does not implement jurisdictions.
-                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test_admin_token", PROFILE_BATCH_BURST: "60", PROFILE_BATCH_RATE: "1", JURISDICTIONS: "off", DECISION_TOKEN_SECRET: "test_decision_secret" },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: "test_admin_token",
+                  PROFILE_BATCH_BURST: "60",
+                  PROFILE_BATCH_RATE: "1",
+                  JURISDICTIONS: "off",
+                  DECISION_TOKEN_SECRET: "test_decision_secret",
+                },
               },
             }),
           ],

@@ -84,12 +84,22 @@ describe("sessions", () => {
 
 describe("counters and first/last seen", () => {
   it("every event counts; only page views count as page views", () => {
-    const state = stateAfter(event("page_view", T0), event("view_item", T0 + MIN, { items: [] }), event("page_view", T0 + 2 * MIN), event("wishlist_add", T0 + 3 * MIN));
+    const state = stateAfter(
+      event("page_view", T0),
+      event("view_item", T0 + MIN, { items: [] }),
+      event("page_view", T0 + 2 * MIN),
+      event("wishlist_add", T0 + 3 * MIN),
+    );
     expect(state.counters).toEqual({ events: 4, page_views: 2, sessions: 1 });
   });
 
   it("first and last seen span the events whatever their arrival order", () => {
-    const state = stateAfter(event("page_view", T0), event("page_view", T0 - 5 * MIN), event("page_view", T0 + 5 * MIN), event("page_view", T0 + MIN));
+    const state = stateAfter(
+      event("page_view", T0),
+      event("page_view", T0 - 5 * MIN),
+      event("page_view", T0 + 5 * MIN),
+      event("page_view", T0 + MIN),
+    );
     expect(state.first_seen_at).toBe(T0 - 5 * MIN);
     expect(state.last_seen_at).toBe(T0 + 5 * MIN);
   });
@@ -97,7 +107,15 @@ describe("counters and first/last seen", () => {
 
 describe("product and category views", () => {
   it("views count per item and per category and remember the recent items newest first", () => {
-    const shoe: Item = { item_id: "shoe", item_name: "Shoe", item_category: "Shoes", price: 50, url: "/shoe", image_url: "/shoe.jpg", item_brand: "X" };
+    const shoe: Item = {
+      item_id: "shoe",
+      item_name: "Shoe",
+      item_category: "Shoes",
+      price: 50,
+      url: "/shoe",
+      image_url: "/shoe.jpg",
+      item_brand: "X",
+    };
     const boot: Item = { item_id: "boot", item_category: "Shoes" };
     const state = stateAfter(view(T0, shoe), view(T0 + MIN, boot), view(T0 + 2 * MIN, shoe));
     expect(state.views.items).toEqual({ shoe: 2, boot: 1 });
@@ -109,7 +127,10 @@ describe("product and category views", () => {
   });
 
   it("only view_item events count as product views", () => {
-    const state = stateAfter(event("view_item_list", T0, { items: [{ item_id: "a" }] }), event("add_to_cart", T0, { items: [{ item_id: "b" }] }));
+    const state = stateAfter(
+      event("view_item_list", T0, { items: [{ item_id: "a" }] }),
+      event("add_to_cart", T0, { items: [{ item_id: "b" }] }),
+    );
     expect(state.views.items).toEqual({});
     expect(state.views.recent).toEqual([]);
   });
@@ -133,20 +154,29 @@ describe("product and category views", () => {
 
   it("viewed category counts are bounded, keeping the most viewed", () => {
     const favourite = Array.from({ length: 3 }, (_, i) => view(T0 + i, { item_id: "f", item_category: "favourite" }));
-    const many = Array.from({ length: MAX_VIEWED_CATEGORIES + 30 }, (_, i) => view(T0 + MIN + i, { item_id: `sku-${i}`, item_category: `cat-${i}` }));
+    const many = Array.from({ length: MAX_VIEWED_CATEGORIES + 30 }, (_, i) =>
+      view(T0 + MIN + i, { item_id: `sku-${i}`, item_category: `cat-${i}` }),
+    );
     const state = stateAfter(...favourite, ...many);
     expect(Object.keys(state.views.category)).toHaveLength(MAX_VIEWED_CATEGORIES);
     expect(state.views.category.favourite).toBe(3);
   });
 
   it("item ids and categories named like Object.prototype members are counted like any other", () => {
-    const state = stateAfter(view(T0, { item_id: "constructor", item_category: "toString" }), view(T0 + MIN, { item_id: "constructor", item_category: "toString" }));
+    const state = stateAfter(
+      view(T0, { item_id: "constructor", item_category: "toString" }),
+      view(T0 + MIN, { item_id: "constructor", item_category: "toString" }),
+    );
     expect(state.views.items.constructor).toBe(2);
     expect(state.views.category.toString).toBe(2);
   });
 
   it("a late view of an item keeps the item's latest view time", () => {
-    const state = stateAfter(view(T0 + 10 * MIN, { item_id: "shoe" }), view(T0 + 20 * MIN, { item_id: "boot" }), view(T0, { item_id: "shoe" }));
+    const state = stateAfter(
+      view(T0 + 10 * MIN, { item_id: "shoe" }),
+      view(T0 + 20 * MIN, { item_id: "boot" }),
+      view(T0, { item_id: "shoe" }),
+    );
     expect(state.views.items.shoe).toBe(2);
     expect(state.views.recent.find((r) => r.item_id === "shoe")?.at).toBe(T0 + 10 * MIN);
   });

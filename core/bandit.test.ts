@@ -159,7 +159,10 @@ describe("chooseAction", () => {
     const random = mulberry32(8);
     const prior: BetaPrior = { alpha: 1, beta: 99 };
     const state: BanditState = { new: { subscribe: { successes: 50, failures: 50 } } };
-    const picks = Array.from({ length: 200 }, () => chooseAction(state, "new", ["review", "subscribe"], random, { prior, explore: 0 }).action);
+    const picks = Array.from(
+      { length: 200 },
+      () => chooseAction(state, "new", ["review", "subscribe"], random, { prior, explore: 0 }).action,
+    );
     expect(picks.every((action) => action === "subscribe")).toBe(true);
   });
 

@@ -61,7 +61,7 @@ function standardNormal(random: Random): number {
  * once; below shape 1 the method does not apply, so it draws Gamma(shape + 1) and scales by u^(1/shape).
  */
 function sampleGamma(shape: number, random: Random): number {
-  if (shape < 1) return sampleGamma(shape + 1, random) * Math.pow(1 - random(), 1 / shape);
+  if (shape < 1) return sampleGamma(shape + 1, random) * (1 - random()) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {

@@ -41,11 +41,21 @@ const pageView = (extra: Raw = {}): Raw => ({ type: "page_view", ...extra });
 describe("browser batch shape", () => {
   it("a minimal batch is accepted with defaults", () => {
     const batch = collectOk({ site: "pk_test", anonymous_id: "anon-1", events: [] });
-    expect(batch).toEqual({ site: "pk_test", anonymous_id: "anon-1", sent_at: null, consent: null, events: [], placements: [], context: {} });
+    expect(batch).toEqual({
+      site: "pk_test",
+      anonymous_id: "anon-1",
+      sent_at: null,
+      consent: null,
+      events: [],
+      placements: [],
+      context: {},
+    });
   });
 
   it("an empty events array is accepted (a collect that only asks for decisions)", () => {
-    const batch = collectOk(collectBody([], { placements: ["top_banner", "popup", "inline:hero"], context: { url: "https://shop.example/" } }));
+    const batch = collectOk(
+      collectBody([], { placements: ["top_banner", "popup", "inline:hero"], context: { url: "https://shop.example/" } }),
+    );
     expect(batch.events).toEqual([]);
     expect(batch.placements).toEqual(["top_banner", "popup", "inline:hero"]);
     expect(batch.context).toEqual({ url: "https://shop.example/" });
@@ -85,7 +95,10 @@ describe("browser batch shape", () => {
   });
 
   it("the batch consent is kept as sent", () => {
-    expect(collectOk(collectBody([], { consent: { analytics: true, marketing: false } })).consent).toEqual({ analytics: true, marketing: false });
+    expect(collectOk(collectBody([], { consent: { analytics: true, marketing: false } })).consent).toEqual({
+      analytics: true,
+      marketing: false,
+    });
   });
 });
 
@@ -94,16 +107,32 @@ describe("prototype-polluting keys", () => {
     ["at the top level", `{"site":"pk_test","anonymous_id":"a","events":[],"__proto__":{"admin":true}}`],
     ["in an event", `{"site":"pk_test","anonymous_id":"a","events":[{"type":"page_view","constructor":{"x":1}}]}`],
     ["in an event's page", `{"site":"pk_test","anonymous_id":"a","events":[{"type":"page_view","page":{"__proto__":{"x":1}}}]}`],
-    ["in an item", `{"site":"pk_test","anonymous_id":"a","events":[{"type":"view_item","items":[{"item_id":"a"},{"item_id":"b","__proto__":{}}]}]}`],
+    [
+      "in an item",
+      `{"site":"pk_test","anonymous_id":"a","events":[{"type":"view_item","items":[{"item_id":"a"},{"item_id":"b","__proto__":{}}]}]}`,
+    ],
     ["in the context", `{"site":"pk_test","anonymous_id":"a","events":[],"context":{"utm":{"prototype":"x"}}}`],
-    ["in custom properties", `{"site":"pk_test","anonymous_id":"a","events":[{"type":"quiz_done"},{"type":"quiz_done","properties":{"a":[{"constructor":1}]}}]}`],
+    [
+      "in custom properties",
+      `{"site":"pk_test","anonymous_id":"a","events":[{"type":"quiz_done"},{"type":"quiz_done","properties":{"a":[{"constructor":1}]}}]}`,
+    ],
   ];
-  const fields = ["__proto__", "events[0].constructor", "events[0].page.__proto__", "events[0].items[1].__proto__", "context.utm.prototype", "events[1].properties.a[0].constructor"];
+  const fields = [
+    "__proto__",
+    "events[0].constructor",
+    "events[0].page.__proto__",
+    "events[0].items[1].__proto__",
+    "context.utm.prototype",
+    "events[1].properties.a[0].constructor",
+  ];
 
-  it.each(vectors.map(([label, json], i) => [label, json, fields[i] ?? ""]))("a forbidden key %s is refused with its path", (_label, json, field) => {
-    const body: unknown = JSON.parse(json);
-    expect(collectError(body)).toEqual(expect.objectContaining({ status: 400, code: "forbidden_key", field }));
-  });
+  it.each(vectors.map(([label, json], i) => [label, json, fields[i] ?? ""]))(
+    "a forbidden key %s is refused with its path",
+    (_label, json, field) => {
+      const body: unknown = JSON.parse(json);
+      expect(collectError(body)).toEqual(expect.objectContaining({ status: 400, code: "forbidden_key", field }));
+    },
+  );
 
   it("a forbidden key in a server batch is refused with its path", () => {
     const body: unknown = JSON.parse(`{"events":[{"type":"identify","email":"a@b.co","traits":{"__proto__":{"isAdmin":true}}}]}`);
@@ -148,7 +177,11 @@ describe("batch limits", () => {
   it("an event over 32 KB is refused with 413 naming the event", () => {
     const big = { type: "quiz_done", properties: { answer: "x".repeat(33 * 1024) } };
     expect(collectError(collectBody([pageView(), big]))).toMatchObject({ status: 413, code: "event_too_large", field: "events[1]" });
-    expect(serverError({ events: [{ ...big, customer_id: "1" }] })).toMatchObject({ status: 413, code: "event_too_large", field: "events[0]" });
+    expect(serverError({ events: [{ ...big, customer_id: "1" }] })).toMatchObject({
+      status: 413,
+      code: "event_too_large",
+      field: "events[0]",
+    });
   });
 
   it("an event just under 32 KB is accepted", () => {
@@ -181,7 +214,17 @@ describe("event validation inside a batch", () => {
   });
 
   const wrongTypes: [string, Raw, string][] = [
-    ["a string price", { type: "view_item", items: [{ item_id: "a", price: 1 }, { item_id: "b", price: "9.90" }] }, "events[0].items[1].price"],
+    [
+      "a string price",
+      {
+        type: "view_item",
+        items: [
+          { item_id: "a", price: 1 },
+          { item_id: "b", price: "9.90" },
+        ],
+      },
+      "events[0].items[1].price",
+    ],
     ["a string quantity", { type: "add_to_cart", items: [{ item_id: "a", quantity: "2" }] }, "events[0].items[0].quantity"],
     ["a string value", { type: "begin_checkout", value: "12.00" }, "events[0].value"],
     ["a numeric search term", { type: "search", search_term: 42 }, "events[0].search_term"],
@@ -254,7 +297,17 @@ describe("server batches", () => {
 
   it("the strongest identifier names the person and every identifier is kept, normalized", () => {
     const [first] = serverOk({
-      events: [{ type: "purchase", transaction_id: "T1", value: 10, anonymous_id: "dev-1", email: "ANN@example.com", customer_id: 42, phone: "+44 20 7946 0958" }],
+      events: [
+        {
+          type: "purchase",
+          transaction_id: "T1",
+          value: 10,
+          anonymous_id: "dev-1",
+          email: "ANN@example.com",
+          customer_id: 42,
+          phone: "+44 20 7946 0958",
+        },
+      ],
     });
     expect(first?.person).toEqual({ kind: "customer_id", value: "42" });
     expect(first?.identifiers).toEqual([
@@ -290,11 +343,15 @@ describe("identifiers on browser events", () => {
   });
 
   it("a browser identify naming its person only at the top level is accepted", () => {
-    expect(collectOk(collectBody([{ type: "identify", email: "Ann@Example.com" }])).events[0]?.traits).toEqual({ email: "ann@example.com" });
+    expect(collectOk(collectBody([{ type: "identify", email: "Ann@Example.com" }])).events[0]?.traits).toEqual({
+      email: "ann@example.com",
+    });
   });
 
   it("a browser identify whose top-level email differs from its traits is refused at the top-level field", () => {
-    const error = collectError(collectBody([pageView(), { type: "identify", email: "ann@example.com", traits: { email: "bob@example.com" } }]));
+    const error = collectError(
+      collectBody([pageView(), { type: "identify", email: "ann@example.com", traits: { email: "bob@example.com" } }]),
+    );
     expect(error).toMatchObject({ status: 400, code: "invalid_request", field: "events[1].email" });
   });
 
@@ -322,12 +379,22 @@ describe("identifiers on browser events", () => {
   });
 
   it("a user_hash alone names nobody: the identify still needs an identifier", () => {
-    expect(collectError(collectBody([{ type: "identify", user_hash: hash }]))).toMatchObject({ status: 400, code: "no_identifier", field: "events[0].traits" });
+    expect(collectError(collectBody([{ type: "identify", user_hash: hash }]))).toMatchObject({
+      status: 400,
+      code: "no_identifier",
+      field: "events[0].traits",
+    });
   });
 
   it("a server identify keeps its user_hash on the event and its identifiers naming the person", () => {
     const [first] = serverOk({ events: [{ type: "identify", customer_id: "42", traits: { email: "ann@example.com", user_hash: hash } }] });
-    expect(first?.event).toEqual({ type: "identify", id: null, ts: RECEIVED_AT, user_hash: hash.toLowerCase(), traits: { email: "ann@example.com" } });
+    expect(first?.event).toEqual({
+      type: "identify",
+      id: null,
+      ts: RECEIVED_AT,
+      user_hash: hash.toLowerCase(),
+      traits: { email: "ann@example.com" },
+    });
     expect(first?.person).toEqual({ kind: "customer_id", value: "42" });
   });
 });
@@ -341,7 +408,12 @@ describe("request context limits", () => {
   }
 
   it("a context with URLs of 2,048 characters and short strings is accepted as sent", () => {
-    const context = { url: `https://shop.example/${"a".repeat(2027)}`, referrer: "https://r.example/", device: "mobile", utm: { source: "x".repeat(512) } };
+    const context = {
+      url: `https://shop.example/${"a".repeat(2027)}`,
+      referrer: "https://r.example/",
+      device: "mobile",
+      utm: { source: "x".repeat(512) },
+    };
     expect(context.url).toHaveLength(CONTEXT_LIMITS.maxUrlLength);
     expect(collectOk(withContext(context)).context).toEqual(context);
   });

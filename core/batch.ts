@@ -240,7 +240,10 @@ const decideSchema = z
     placements: placementsSchema.refine((placements) => placements.length > 0, "name at least one placement"),
     context: contextSchema.optional(),
   })
-  .refine((body) => [body.anonymous_id, body.customer_id, body.email].filter((v) => v !== undefined).length <= 1, "name the person by one of anonymous_id, customer_id or email");
+  .refine(
+    (body) => [body.anonymous_id, body.customer_id, body.email].filter((v) => v !== undefined).length <= 1,
+    "name the person by one of anonymous_id, customer_id or email",
+  );
 
 /** Validates `POST /v1/decide`: placements, an optional context, the person by one identifier. */
 export function parseDecideBody(body: unknown): Validated<DecideBody> {
@@ -250,6 +253,12 @@ export function parseDecideBody(body: unknown): Validated<DecideBody> {
   if (!parsed.success) return fromZodError(parsed.error);
   const { site, anonymous_id, customer_id, email, placements, context } = parsed.data;
   const person: Identifier | null =
-    anonymous_id !== undefined ? { kind: "anonymous_id", value: anonymous_id } : customer_id !== undefined ? { kind: "customer_id", value: customer_id } : email !== undefined ? { kind: "email", value: email } : null;
+    anonymous_id !== undefined
+      ? { kind: "anonymous_id", value: anonymous_id }
+      : customer_id !== undefined
+        ? { kind: "customer_id", value: customer_id }
+        : email !== undefined
+          ? { kind: "email", value: email }
+          : null;
   return { ok: true, value: { site: site ?? null, person, placements, context: context ?? {} } };
 }

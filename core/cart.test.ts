@@ -47,7 +47,15 @@ describe("adding to the cart", () => {
   });
 
   it("the same item in another variant is another line", () => {
-    const cart = apply(emptyCart(), event("add_to_cart", T0, { items: [{ ...shoe, item_variant: "42" }, { ...shoe, item_variant: "43" }] }));
+    const cart = apply(
+      emptyCart(),
+      event("add_to_cart", T0, {
+        items: [
+          { ...shoe, item_variant: "42" },
+          { ...shoe, item_variant: "43" },
+        ],
+      }),
+    );
     expect(cart.items).toHaveLength(2);
     expect(cart.value).toBe(100);
   });
@@ -86,13 +94,19 @@ describe("removing from the cart", () => {
   });
 
   it("a removal with a quantity lowers the line's quantity", () => {
-    const cart = apply(cartWith([{ ...shoe, quantity: 3 }]), event("remove_from_cart", T0 + MIN, { items: [{ item_id: "shoe", quantity: 1 }] }));
+    const cart = apply(
+      cartWith([{ ...shoe, quantity: 3 }]),
+      event("remove_from_cart", T0 + MIN, { items: [{ item_id: "shoe", quantity: 1 }] }),
+    );
     expect(cart.items).toEqual([{ ...shoe, quantity: 2 }]);
     expect(cart.value).toBe(100);
   });
 
   it("removing at least the line's quantity takes the line away", () => {
-    const cart = apply(cartWith([{ ...shoe, quantity: 2 }]), event("remove_from_cart", T0 + MIN, { items: [{ item_id: "shoe", quantity: 5 }] }));
+    const cart = apply(
+      cartWith([{ ...shoe, quantity: 2 }]),
+      event("remove_from_cart", T0 + MIN, { items: [{ item_id: "shoe", quantity: 5 }] }),
+    );
     expect(cart.items).toEqual([]);
     expect(cart.value).toBe(0);
   });
@@ -106,7 +120,10 @@ describe("removing from the cart", () => {
 
 describe("cart snapshots", () => {
   it("view_cart replaces the cart with its snapshot", () => {
-    const cart = apply(cartWith([shoe, sock]), event("view_cart", T0 + MIN, { items: [hat, { ...sock, quantity: 2 }], value: 30, currency: "USD" }));
+    const cart = apply(
+      cartWith([shoe, sock]),
+      event("view_cart", T0 + MIN, { items: [hat, { ...sock, quantity: 2 }], value: 30, currency: "USD" }),
+    );
     expect(cart).toEqual({
       items: [
         { ...hat, quantity: 1 },
@@ -174,10 +191,13 @@ describe("purchases and the cart", () => {
     expect(cart.updated_at).toBe(T0);
   });
 
-  it.each([["page_view"], ["view_item"], ["search"], ["refund"], ["identify"], ["wishlist_add"]])("an event of type %s leaves the cart as it is", (type) => {
-    const current = cartWith([shoe]);
-    expect(apply(current, event(type, T0 + MIN, { items: [sock], transaction_id: "T1" }))).toBe(current);
-  });
+  it.each([["page_view"], ["view_item"], ["search"], ["refund"], ["identify"], ["wishlist_add"]])(
+    "an event of type %s leaves the cart as it is",
+    (type) => {
+      const current = cartWith([shoe]);
+      expect(apply(current, event(type, T0 + MIN, { items: [sock], transaction_id: "T1" }))).toBe(current);
+    },
+  );
 });
 
 describe("cart timing", () => {

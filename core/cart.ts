@@ -77,7 +77,11 @@ export function applyCartEvent(cart: CartState, event: TrackedEvent): CartState 
     case "begin_checkout": {
       if (event.items === undefined) return cart;
       if (cart.updated_at !== null && event.ts < cart.updated_at) return cart;
-      return withLines(cart, event.items.map((item) => ({ ...item, quantity: item.quantity ?? 1 })), event);
+      return withLines(
+        cart,
+        event.items.map((item) => ({ ...item, quantity: item.quantity ?? 1 })),
+        event,
+      );
     }
     case "purchase": {
       // A backfilled purchase older than the cart says nothing about what was added since.

@@ -15,7 +15,12 @@ const campaigns: DecidableCampaign[] = Array.from({ length: 100 }, (_, i) => ({
     all: [
       { attr: "cart.value", op: "gte", value: i % 50 },
       { not: { attr: "segments", op: "contains", value: "vip" } },
-      { any: [{ attr: "context.url", op: "matches", value: "*/products/*" }, { attr: "views.category.shoes", op: "gt", value: i % 5 }] },
+      {
+        any: [
+          { attr: "context.url", op: "matches", value: "*/products/*" },
+          { attr: "views.category.shoes", op: "gt", value: i % 5 },
+        ],
+      },
     ],
   },
   caps: { per_day: 3, lifetime: 10, stop_after_click: true, stop_after_conversion: false },

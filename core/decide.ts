@@ -15,7 +15,15 @@ export interface DecisionContent extends OfferContent {
   body?: string | undefined;
   cta?: { label: string; url: string } | undefined;
   image_url?: string | undefined;
-  items?: { item_id: string; item_name?: string | undefined; price?: number | undefined; url?: string | undefined; image_url?: string | undefined }[] | undefined;
+  items?:
+    | {
+        item_id: string;
+        item_name?: string | undefined;
+        price?: number | undefined;
+        url?: string | undefined;
+        image_url?: string | undefined;
+      }[]
+    | undefined;
 }
 
 /** A campaign as decisions need it. */
@@ -79,7 +87,13 @@ function rankActions(ranked: DecidableCampaign[], input: DecideInput, candidates
   const profile = input.subject.profile as NbaProfile;
   const fitting = ranked.filter((campaign) => {
     const fits = campaign.action !== undefined && actionFits(campaign.action, profile, input.now);
-    if (!fits) candidates.push({ placement: "nba", campaign_id: campaign.id, outcome: "skipped", reason: `action_does_not_fit: ${campaign.action ?? "none"} for ${profile.lifecycle}` });
+    if (!fits)
+      candidates.push({
+        placement: "nba",
+        campaign_id: campaign.id,
+        outcome: "skipped",
+        reason: `action_does_not_fit: ${campaign.action ?? "none"} for ${profile.lifecycle}`,
+      });
     return fits;
   });
   const actions = [...new Set(fitting.map((campaign) => campaign.action as NbaAction))];

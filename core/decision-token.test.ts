@@ -5,7 +5,11 @@ const decision: DecisionClaims = { shop: "shop_1", person: "p1", campaign: "cmp_
 const NOW = Date.parse("2026-11-27T12:00:00Z");
 const DAY = 24 * 60 * 60 * 1000;
 
-const base64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const base64Url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 const decodeBase64Url = (text: string) => atob(text.replace(/-/g, "+").replace(/_/g, "/"));
 
 /** A token over any payload, correctly signed: what a bug in the signer (or an old format) would produce. */
@@ -45,7 +49,11 @@ describe("decision tokens", () => {
   });
 
   it("stays compact: a decision for a 64-character person id fits in 300 characters", async () => {
-    const token = await signDecision("secret", { ...decision, shop: "shop_0123456789abcdef", person: "f".repeat(64), campaign: "cmp_0123456789abcdef" }, NOW);
+    const token = await signDecision(
+      "secret",
+      { ...decision, shop: "shop_0123456789abcdef", person: "f".repeat(64), campaign: "cmp_0123456789abcdef" },
+      NOW,
+    );
     expect(token.length).toBeLessThanOrEqual(300);
   });
 

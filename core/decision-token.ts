@@ -43,7 +43,10 @@ function keyFor(secret: string): Promise<CryptoKey> {
 }
 
 function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 function fromBase64Url(text: string): Uint8Array | null {
@@ -65,7 +68,14 @@ type Payload = [shop: string, person: string, campaign: string, variant: string,
 function isPayload(parts: unknown): parts is Payload {
   if (!Array.isArray(parts) || parts.length !== 7) return false;
   const [id, iat]: unknown[] = parts.slice(5);
-  return parts.slice(0, 5).every((part) => typeof part === "string") && typeof id === "string" && ID_PATTERN.test(id) && typeof iat === "number" && Number.isSafeInteger(iat) && iat >= 0;
+  return (
+    parts.slice(0, 5).every((part) => typeof part === "string") &&
+    typeof id === "string" &&
+    ID_PATTERN.test(id) &&
+    typeof iat === "number" &&
+    Number.isSafeInteger(iat) &&
+    iat >= 0
+  );
 }
 
 function claimsOf(payload: Uint8Array): TokenClaims | null {

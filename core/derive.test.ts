@@ -24,12 +24,16 @@ describe("derived profile", () => {
   it("a VIP with four recent orders is an advocate, gold, vip and repeat customer, never treated as a first-time buyer", () => {
     const events = [0, 1, 2, 3].map((i) => purchase(i, T0 + i * 10 * DAY_MS));
     const now = T0 + 31 * DAY_MS;
-    const { state } = applyBatch(emptyProfile("p1", T0), events.map((event) => ({ event, identifiers: [] })), {
-      now,
-      consentMode: "implied",
-      seenIds: new Set(),
-      ledger: new Map(),
-    });
+    const { state } = applyBatch(
+      emptyProfile("p1", T0),
+      events.map((event) => ({ event, identifiers: [] })),
+      {
+        now,
+        consentMode: "implied",
+        seenIds: new Set(),
+        ledger: new Map(),
+      },
+    );
     const derived = deriveProfile(state, now);
     expect(derived.lifecycle).toBe("advocacy");
     expect(derived.engagement).toBe("gold");
@@ -40,12 +44,16 @@ describe("derived profile", () => {
 
   it("the same state derives differently as time passes: the VIP lapses into win-back", () => {
     const events = [0, 1, 2, 3].map((i) => purchase(i, T0 + i * DAY_MS));
-    const { state } = applyBatch(emptyProfile("p1", T0), events.map((event) => ({ event, identifiers: [] })), {
-      now: T0 + 3 * DAY_MS,
-      consentMode: "implied",
-      seenIds: new Set(),
-      ledger: new Map(),
-    });
+    const { state } = applyBatch(
+      emptyProfile("p1", T0),
+      events.map((event) => ({ event, identifiers: [] })),
+      {
+        now: T0 + 3 * DAY_MS,
+        consentMode: "implied",
+        seenIds: new Set(),
+        ledger: new Map(),
+      },
+    );
     const later = deriveProfile(state, T0 + 200 * DAY_MS);
     expect(later.lifecycle).toBe("win-back");
     expect(later.segments).toContain("lapsed");

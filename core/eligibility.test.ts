@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { eligibility, mergeCampaignHistory, recordConversion, recordInteraction, type CampaignHistory, type CampaignRules } from "./eligibility";
+import {
+  eligibility,
+  mergeCampaignHistory,
+  recordConversion,
+  recordInteraction,
+  type CampaignHistory,
+  type CampaignRules,
+} from "./eligibility";
 import { guardContent } from "./guards";
 
 const HOUR = 60 * 60 * 1000;
@@ -12,7 +19,8 @@ const campaign = (overrides: Partial<CampaignRules> = {}): CampaignRules => ({
   ...overrides,
 });
 const subject = { profile: { cart: { value: 40 } }, context: {} };
-const seen = (...times: number[]): CampaignHistory => times.reduce<CampaignHistory>((h, at) => recordInteraction(h, "c1", "impression", at), {});
+const seen = (...times: number[]): CampaignHistory =>
+  times.reduce<CampaignHistory>((h, at) => recordInteraction(h, "c1", "impression", at), {});
 
 describe("campaign eligibility", () => {
   it.each([
@@ -58,7 +66,10 @@ describe("campaign eligibility", () => {
     const { history, converted } = recordConversion(clicked, NOW - HOUR / 2, 24 * HOUR);
     expect(converted).toEqual(["c1"]);
     const stopConversion = campaign({ caps: { per_day: null, lifetime: null, stop_after_click: false, stop_after_conversion: true } });
-    expect(eligibility(stopConversion, subject, history.c1, NOW, "UTC")).toMatchObject({ eligible: false, reason: "stopped_after_conversion" });
+    expect(eligibility(stopConversion, subject, history.c1, NOW, "UTC")).toMatchObject({
+      eligible: false,
+      reason: "stopped_after_conversion",
+    });
   });
 });
 
@@ -91,11 +102,18 @@ describe("journey guards on content", () => {
   const bought = { boots: 1 };
 
   it("never offers a discount on an item already bought", () => {
-    expect(guardContent({ code: "SAVE10", items: [{ item_id: "boots" }, { item_id: "hat" }] }, bought)).toMatchObject({ ok: false, reason: "already_bought" });
+    expect(guardContent({ code: "SAVE10", items: [{ item_id: "boots" }, { item_id: "hat" }] }, bought)).toMatchObject({
+      ok: false,
+      reason: "already_bought",
+    });
   });
 
   it("leaves bought items out of suggestions and keeps the rest", () => {
-    expect(guardContent({ items: [{ item_id: "boots" }, { item_id: "hat" }] }, bought)).toEqual({ ok: true, content: { items: [{ item_id: "hat" }] }, removed: ["boots"] });
+    expect(guardContent({ items: [{ item_id: "boots" }, { item_id: "hat" }] }, bought)).toEqual({
+      ok: true,
+      content: { items: [{ item_id: "hat" }] },
+      removed: ["boots"],
+    });
   });
 
   it("refuses suggestions that were all bought", () => {

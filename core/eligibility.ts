@@ -44,14 +44,23 @@ function skip(reason: SkipReason, detail: string): Eligibility {
  * Whether a campaign may show to a person now, cheapest checks first: status, schedule (local
  * times in the schedule's zone), caps ("a day" is the shop's day), stop rules, then the audience.
  */
-export function eligibility(campaign: CampaignRules, subject: RuleSubject, history: CampaignHistoryEntry | undefined, now: number, shopTimezone: string): Eligibility {
+export function eligibility(
+  campaign: CampaignRules,
+  subject: RuleSubject,
+  history: CampaignHistoryEntry | undefined,
+  now: number,
+  shopTimezone: string,
+): Eligibility {
   if (campaign.status !== "active") return skip("not_active", `status is ${campaign.status}`);
   const schedule = campaign.schedule;
-  if (schedule?.start && now < parseScheduleTime(schedule.start, schedule.timezone)) return skip("not_started", `starts ${schedule.start} (${schedule.timezone})`);
-  if (schedule?.end && now >= parseScheduleTime(schedule.end, schedule.timezone)) return skip("ended", `ended ${schedule.end} (${schedule.timezone})`);
+  if (schedule?.start && now < parseScheduleTime(schedule.start, schedule.timezone))
+    return skip("not_started", `starts ${schedule.start} (${schedule.timezone})`);
+  if (schedule?.end && now >= parseScheduleTime(schedule.end, schedule.timezone))
+    return skip("ended", `ended ${schedule.end} (${schedule.timezone})`);
   const { caps } = campaign;
   if (history) {
-    if (caps.lifetime !== null && history.impressions_total >= caps.lifetime) return skip("cap_lifetime", `${history.impressions_total} of ${caps.lifetime} impressions`);
+    if (caps.lifetime !== null && history.impressions_total >= caps.lifetime)
+      return skip("cap_lifetime", `${history.impressions_total} of ${caps.lifetime} impressions`);
     if (caps.per_day !== null) {
       const today = localDay(now, shopTimezone);
       const seenToday = history.impressions.filter((at) => localDay(at, shopTimezone) === today).length;
@@ -90,7 +99,12 @@ export function recordInteraction(history: CampaignHistory, campaignId: string, 
  * A purchase converts every campaign the person clicked within `windowMs` before it (an
  * impression counts too when `impressionsCount`); those with `stop_after_conversion` then stop.
  */
-export function recordConversion(history: CampaignHistory, at: number, windowMs: number, impressionsCount = false): { history: CampaignHistory; converted: string[] } {
+export function recordConversion(
+  history: CampaignHistory,
+  at: number,
+  windowMs: number,
+  impressionsCount = false,
+): { history: CampaignHistory; converted: string[] } {
   const converted: string[] = [];
   const next: CampaignHistory = { ...history };
   for (const [campaignId, entry] of Object.entries(history)) {

@@ -66,7 +66,11 @@ describe("event fields", () => {
   });
 
   const invalid: [string, Record<string, unknown>, PropertyKey[]][] = [
-    ["an item price given as a string", { type: "view_item", items: [{ item_id: "a" }, { item_id: "b", price: "9.90" }] }, ["items", 1, "price"]],
+    [
+      "an item price given as a string",
+      { type: "view_item", items: [{ item_id: "a" }, { item_id: "b", price: "9.90" }] },
+      ["items", 1, "price"],
+    ],
     ["a negative price", { type: "view_item", items: [{ item_id: "a", price: -1 }] }, ["items", 0, "price"]],
     ["a fractional quantity", { type: "add_to_cart", items: [{ item_id: "a", quantity: 1.5 }] }, ["items", 0, "quantity"]],
     ["an item without an item_id", { type: "view_item", items: [{ item_name: "Shoe" }] }, ["items", 0, "item_id"]],
@@ -118,7 +122,13 @@ describe("event fields", () => {
     });
     expect(result.success).toBe(true);
     if (!result.success) return;
-    expect(result.data).toEqual({ type: "purchase", transaction_id: "T1", value: 30, currency: "EUR", items: [{ item_id: "a", price: 30 }] });
+    expect(result.data).toEqual({
+      type: "purchase",
+      transaction_id: "T1",
+      value: 30,
+      currency: "EUR",
+      items: [{ item_id: "a", price: 30 }],
+    });
   });
 
   it("identify traits are normalized: email lowercased, phone in E.164, numeric customer id as a string", () => {
@@ -136,7 +146,10 @@ describe("event fields", () => {
 
 describe("server identifiers on events", () => {
   it("server events keep and normalize the identifiers naming their person", () => {
-    const result = parse({ type: "page_view", email: "Ann@Example.com", customer_id: 7, phone: "0044 20 7946 0958", anonymous_id: "a1" }, "server");
+    const result = parse(
+      { type: "page_view", email: "Ann@Example.com", customer_id: 7, phone: "0044 20 7946 0958", anonymous_id: "a1" },
+      "server",
+    );
     expect(result.success && result.data).toEqual({
       type: "page_view",
       email: "ann@example.com",
@@ -151,16 +164,17 @@ describe("server identifiers on events", () => {
     expect(firstIssuePath({ type: "page_view", email: "nope" }, "server")).toEqual(["email"]);
   });
 
-  it.each([["email", "ann@example.com"], ["customer_id", "42"], ["phone", "+442079460958"]])(
-    "a browser event other than identify carrying %s is refused at that field, pointing to identify",
-    (field, value) => {
-      const result = parse({ type: "page_view", [field]: value }, "browser");
-      expect(result.success).toBe(false);
-      const issue = result.error?.issues[0];
-      expect(issue?.path).toEqual([field]);
-      expect(issue?.message).toMatch(/anonymous_id.*identify/);
-    },
-  );
+  it.each([
+    ["email", "ann@example.com"],
+    ["customer_id", "42"],
+    ["phone", "+442079460958"],
+  ])("a browser event other than identify carrying %s is refused at that field, pointing to identify", (field, value) => {
+    const result = parse({ type: "page_view", [field]: value }, "browser");
+    expect(result.success).toBe(false);
+    const issue = result.error?.issues[0];
+    expect(issue?.path).toEqual([field]);
+    expect(issue?.message).toMatch(/anonymous_id.*identify/);
+  });
 
   it("a browser custom event carrying an identifier is refused too", () => {
     expect(firstIssuePath({ type: "wishlist_add", customer_id: 7 }, "browser")).toEqual(["customer_id"]);
@@ -171,7 +185,13 @@ describe("identify: top-level identifiers and user_hash", () => {
   const hash = "AB".repeat(32);
 
   it("a browser identify lifts a top-level email, customer_id and phone into its traits, normalized", () => {
-    const result = parse({ type: "identify", customer_id: 42, email: " Ann@Example.com", phone: "0044 20 7946 0958", traits: { first_name: "Ann" } });
+    const result = parse({
+      type: "identify",
+      customer_id: 42,
+      email: " Ann@Example.com",
+      phone: "0044 20 7946 0958",
+      traits: { first_name: "Ann" },
+    });
     expect(result.success && result.data).toEqual({
       type: "identify",
       traits: { first_name: "Ann", customer_id: "42", email: "ann@example.com", phone: "+442079460958" },
@@ -204,17 +224,32 @@ describe("identify: top-level identifiers and user_hash", () => {
 
   it.each<[Source]>([["browser"], ["server"]])("a %s identify keeps a top-level user_hash, in lowercase", (source) => {
     const result = parse({ type: "identify", user_hash: hash, traits: { email: "ann@example.com" } }, source);
-    expect(result.success && result.data).toEqual({ type: "identify", user_hash: hash.toLowerCase(), traits: { email: "ann@example.com" } });
+    expect(result.success && result.data).toEqual({
+      type: "identify",
+      user_hash: hash.toLowerCase(),
+      traits: { email: "ann@example.com" },
+    });
   });
 
-  it.each<[Source]>([["browser"], ["server"]])("a %s identify's traits.user_hash is lifted to the top level, never kept as a trait", (source) => {
-    const result = parse({ type: "identify", traits: { email: "ann@example.com", user_hash: hash } }, source);
-    expect(result.success && result.data).toEqual({ type: "identify", user_hash: hash.toLowerCase(), traits: { email: "ann@example.com" } });
-  });
+  it.each<[Source]>([["browser"], ["server"]])(
+    "a %s identify's traits.user_hash is lifted to the top level, never kept as a trait",
+    (source) => {
+      const result = parse({ type: "identify", traits: { email: "ann@example.com", user_hash: hash } }, source);
+      expect(result.success && result.data).toEqual({
+        type: "identify",
+        user_hash: hash.toLowerCase(),
+        traits: { email: "ann@example.com" },
+      });
+    },
+  );
 
   it("the same user_hash at the top level and in the traits is kept once", () => {
     const result = parse({ type: "identify", user_hash: hash.toLowerCase(), traits: { email: "ann@example.com", user_hash: hash } });
-    expect(result.success && result.data).toEqual({ type: "identify", user_hash: hash.toLowerCase(), traits: { email: "ann@example.com" } });
+    expect(result.success && result.data).toEqual({
+      type: "identify",
+      user_hash: hash.toLowerCase(),
+      traits: { email: "ann@example.com" },
+    });
   });
 
   it("a user_hash in the traits that differs from the top-level one is refused at user_hash", () => {
@@ -231,7 +266,10 @@ describe("identify: top-level identifiers and user_hash", () => {
   ];
   it.each(badHashes)("a user_hash of %s is refused at its field", (_label, userHash) => {
     expect(firstIssuePath({ type: "identify", user_hash: userHash, traits: { email: "ann@example.com" } })).toEqual(["user_hash"]);
-    expect(firstIssuePath({ type: "identify", traits: { email: "ann@example.com", user_hash: userHash } }, "server")).toEqual(["traits", "user_hash"]);
+    expect(firstIssuePath({ type: "identify", traits: { email: "ann@example.com", user_hash: userHash } }, "server")).toEqual([
+      "traits",
+      "user_hash",
+    ]);
   });
 
   it("a server identify keeps its top-level identifiers naming the person, apart from its traits", () => {

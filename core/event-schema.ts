@@ -33,11 +33,7 @@ export const anonymousIdSchema = z
   .string()
   .refine(isValidAnonymousId, "must be 1-128 characters of letters, digits and ._:- and not null/undefined");
 
-export const emailSchema = z
-  .string()
-  .max(MAX_IDENTIFIER_LENGTH)
-  .transform(normalizeEmail)
-  .refine(isValidEmail, "must be an email address");
+export const emailSchema = z.string().max(MAX_IDENTIFIER_LENGTH).transform(normalizeEmail).refine(isValidEmail, "must be an email address");
 
 export const phoneSchema = z
   .string()
@@ -103,10 +99,9 @@ const traitsSchema = z
     }
   });
 
-const propertiesSchema = z.record(z.string().regex(traitKey, "property names are letters, digits and _"), jsonValue).refine(
-  (properties) => Object.keys(properties).length <= 50,
-  "at most 50 properties",
-);
+const propertiesSchema = z
+  .record(z.string().regex(traitKey, "property names are letters, digits and _"), jsonValue)
+  .refine((properties) => Object.keys(properties).length <= 50, "at most 50 properties");
 
 /** Fields every event may carry. */
 const base = {
@@ -155,7 +150,12 @@ const schemas: Record<KnownEventType, z.ZodRawShape> = {
     shipping: money.optional(),
     coupon: text(256).optional(),
   },
-  refund: { transaction_id: text(256).min(1), value: money.min(0).optional(), currency: currencySchema.optional(), items: items.optional() },
+  refund: {
+    transaction_id: text(256).min(1),
+    value: money.min(0).optional(),
+    currency: currencySchema.optional(),
+    items: items.optional(),
+  },
   identify: { traits: traitsSchema, user_hash: userHashSchema.optional() },
   subscribe: { channel: z.enum(["email", "sms"]) },
   unsubscribe: { channel: z.enum(["email", "sms"]) },

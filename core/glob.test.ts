@@ -50,7 +50,8 @@ describe("glob patterns", () => {
     for (let i = 0; i < 5_000; i++) {
       const pattern = randomString(random, ["a", "b", "*", "/", "\n", "."], 6);
       const value = randomString(random, ["a", "b", "/", "\n", "."], 8);
-      if (globMatches(value, compileGlob(pattern)) !== regexMatches(value, pattern)) disagreements.push(`${JSON.stringify(pattern)} against ${JSON.stringify(value)}`);
+      if (globMatches(value, compileGlob(pattern)) !== regexMatches(value, pattern))
+        disagreements.push(`${JSON.stringify(pattern)} against ${JSON.stringify(value)}`);
     }
     expect(disagreements).toEqual([]);
   });

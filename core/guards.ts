@@ -15,8 +15,10 @@ export function guardContent<C extends OfferContent>(content: C, boughtItems: Re
   const bought = (id: string) => Object.hasOwn(boughtItems, id) && (boughtItems[id] ?? 0) > 0;
   const removed = items.filter((item) => bought(item.item_id)).map((item) => item.item_id);
   if (removed.length === 0) return { ok: true, content, removed };
-  if (content.code !== undefined) return { ok: false, reason: "already_bought", detail: `a discount on ${removed.join(", ")}, already bought` };
+  if (content.code !== undefined)
+    return { ok: false, reason: "already_bought", detail: `a discount on ${removed.join(", ")}, already bought` };
   const remaining = items.filter((item) => !bought(item.item_id));
-  if (remaining.length === 0) return { ok: false, reason: "already_bought", detail: `every suggested item was bought (${removed.join(", ")})` };
+  if (remaining.length === 0)
+    return { ok: false, reason: "already_bought", detail: `every suggested item was bought (${removed.join(", ")})` };
   return { ok: true, content: { ...content, items: remaining }, removed };
 }

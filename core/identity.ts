@@ -37,7 +37,13 @@ export type IdentityTask =
   | { key: string; type: "device"; anonymous_id: string; event_id: string | null };
 
 export function claimTask(identifier: Identifier, verified: boolean, eventId: string | null): IdentityTask {
-  return { key: `claim:${identifier.kind}:${identifier.value}`, type: "claim", identifier: { kind: identifier.kind, value: identifier.value }, verified, event_id: eventId };
+  return {
+    key: `claim:${identifier.kind}:${identifier.value}`,
+    type: "claim",
+    identifier: { kind: identifier.kind, value: identifier.value },
+    verified,
+    event_id: eventId,
+  };
 }
 
 export function repointTask(absorbed: readonly string[]): IdentityTask {

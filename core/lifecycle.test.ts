@@ -21,7 +21,9 @@ function person(shape: Shape): ProfileState {
   state.orders.count = orderTimes.length;
   state.orders.last_at = orderTimes.length ? Math.max(...orderTimes) : null;
   state.orders.first_at = orderTimes.length ? Math.min(...orderTimes) : null;
-  state.orders.recent = orderTimes.map((at, i) => ({ transaction_id: `T${i}`, at, value: 10, currency: "EUR" })).sort((a, b) => b.at - a.at);
+  state.orders.recent = orderTimes
+    .map((at, i) => ({ transaction_id: `T${i}`, at, value: 10, currency: "EUR" }))
+    .sort((a, b) => b.at - a.at);
   state.orders.revenue = 10 * orderTimes.length;
   state.cart.items = Array.from({ length: shape.cartItems ?? 0 }, (_, i) => ({ item_id: `c${i}`, quantity: 1 }));
   state.cart.updated_at = state.cart.items.length ? NOW : null;

@@ -8,7 +8,11 @@ const RFC_VECTORS: [unknown, unknown, unknown][] = [
   [{ a: ["b"] }, { a: "c" }, { a: "c" }],
   [{ a: "c" }, { a: ["b"] }, { a: ["b"] }],
   [{ a: [{ b: "c" }] }, { a: [1] }, { a: [1] }],
-  [["a", "b"], ["c", "d"], ["c", "d"]],
+  [
+    ["a", "b"],
+    ["c", "d"],
+    ["c", "d"],
+  ],
   [{ a: "b" }, ["c"], ["c"]],
   [{ a: "foo" }, "bar", "bar"],
   [{ e: null }, { a: 1 }, { e: null, a: 1 }],
@@ -22,7 +26,11 @@ describe("JSON merge patch", () => {
   });
 
   it("nested objects merge key by key; keys the patch does not name keep their values", () => {
-    const settings = { timezone: "Europe/Paris", quiet_hours: { start: "21:00", end: "08:00" }, channels: { email: { from: "a@shop.example" }, sms: null } };
+    const settings = {
+      timezone: "Europe/Paris",
+      quiet_hours: { start: "21:00", end: "08:00" },
+      channels: { email: { from: "a@shop.example" }, sms: null },
+    };
     expect(mergePatch(settings, { quiet_hours: { end: "07:30" }, channels: { sms: { provider: "x" } } })).toEqual({
       timezone: "Europe/Paris",
       quiet_hours: { start: "21:00", end: "07:30" },

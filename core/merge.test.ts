@@ -37,7 +37,9 @@ function order(transactionId: string, at: number, value: number, refunded = 0, i
 describe("mergeProfiles: identifiers", () => {
   it("the survivor keeps its profile id and its identifiers, and the absorbed person's fill the gaps", () => {
     const survivor = person("survivor", { identifiers: { anonymous_ids: ["d1"], email: "ann@example.com" } });
-    const absorbed = person("absorbed", { identifiers: { anonymous_ids: ["d2"], email: "other@example.com", customer_id: "42", phone: "+14155552671" } });
+    const absorbed = person("absorbed", {
+      identifiers: { anonymous_ids: ["d2"], email: "other@example.com", customer_id: "42", phone: "+14155552671" },
+    });
     const merged = merge(survivor, absorbed);
     expect(merged.profile_id).toBe("survivor");
     expect(merged.identifiers).toEqual({ anonymous_ids: ["d1", "d2"], email: "ann@example.com", customer_id: "42", phone: "+14155552671" });
@@ -51,7 +53,10 @@ describe("mergeProfiles: identifiers", () => {
 
   it("united anonymous ids stay bounded, keeping the absorbed person's latest devices", () => {
     const ids = (prefix: string) => Array.from({ length: MAX_ANONYMOUS_IDS }, (_, i) => `${prefix}${i}`);
-    const merged = merge(person("s", { identifiers: { anonymous_ids: ids("s") } }), person("a", { identifiers: { anonymous_ids: ids("a") } }));
+    const merged = merge(
+      person("s", { identifiers: { anonymous_ids: ids("s") } }),
+      person("a", { identifiers: { anonymous_ids: ids("a") } }),
+    );
     expect(merged.identifiers.anonymous_ids).toHaveLength(MAX_ANONYMOUS_IDS);
     expect(merged.identifiers.anonymous_ids.at(-1)).toBe(`a${MAX_ANONYMOUS_IDS - 1}`);
   });
@@ -68,17 +73,20 @@ describe("mergeProfiles: traits", () => {
     { survivorTraits: MAX_TRAITS - 2, absorbedTraits: 5, expected: MAX_TRAITS },
     { survivorTraits: MAX_TRAITS, absorbedTraits: 3, expected: MAX_TRAITS },
     { survivorTraits: 10, absorbedTraits: 10, expected: 20 },
-  ])("a survivor with $survivorTraits traits absorbing $absorbedTraits new ones ends with $expected traits", ({ survivorTraits, absorbedTraits, expected }) => {
-    const survivor = person("s", { traits: traitsNamed("s", survivorTraits) });
-    const merged = merge(survivor, person("a", { traits: traitsNamed("a", absorbedTraits) }));
-    expect(Object.keys(merged.traits)).toHaveLength(expected);
-    expect(merged.traits).toMatchObject(survivor.traits);
-  });
+  ])(
+    "a survivor with $survivorTraits traits absorbing $absorbedTraits new ones ends with $expected traits",
+    ({ survivorTraits, absorbedTraits, expected }) => {
+      const survivor = person("s", { traits: traitsNamed("s", survivorTraits) });
+      const merged = merge(survivor, person("a", { traits: traitsNamed("a", absorbedTraits) }));
+      expect(Object.keys(merged.traits)).toHaveLength(expected);
+      expect(merged.traits).toMatchObject(survivor.traits);
+    },
+  );
 
   it("a full survivor still keeps its own value of a trait both people have", () => {
     const survivor = person("s", { traits: { ...traitsNamed("t", MAX_TRAITS - 1), first_name: "Ann" } });
     const merged = merge(survivor, person("a", { traits: { first_name: "Anna" } }));
-    expect(merged.traits["first_name"]).toBe("Ann");
+    expect(merged.traits.first_name).toBe("Ann");
   });
 });
 
@@ -121,14 +129,26 @@ describe("mergeProfiles: activity", () => {
   });
 
   it("recent views are de-duplicated by item, keeping the newest view, newest first", () => {
-    const survivor = person("s", { views: { items: {}, category: {}, recent: [viewed("shoe", T0 + 5, "Shoe (new)"), viewed("sock", T0 + 1)] } });
-    const absorbed = person("a", { views: { items: {}, category: {}, recent: [viewed("hat", T0 + 4), viewed("shoe", T0 + 3, "Shoe (old)"), viewed("sock", T0 + 2)] } });
-    expect(merge(survivor, absorbed).views.recent).toEqual([viewed("shoe", T0 + 5, "Shoe (new)"), viewed("hat", T0 + 4), viewed("sock", T0 + 2)]);
+    const survivor = person("s", {
+      views: { items: {}, category: {}, recent: [viewed("shoe", T0 + 5, "Shoe (new)"), viewed("sock", T0 + 1)] },
+    });
+    const absorbed = person("a", {
+      views: { items: {}, category: {}, recent: [viewed("hat", T0 + 4), viewed("shoe", T0 + 3, "Shoe (old)"), viewed("sock", T0 + 2)] },
+    });
+    expect(merge(survivor, absorbed).views.recent).toEqual([
+      viewed("shoe", T0 + 5, "Shoe (new)"),
+      viewed("hat", T0 + 4),
+      viewed("sock", T0 + 2),
+    ]);
   });
 
   it("merged recent views stay bounded, keeping the newest", () => {
-    const recent = (prefix: string, offset: number) => Array.from({ length: MAX_RECENT_ITEMS }, (_, i) => viewed(`${prefix}${i}`, T0 + offset + (MAX_RECENT_ITEMS - i)));
-    const merged = merge(person("s", { views: { items: {}, category: {}, recent: recent("old", 0) } }), person("a", { views: { items: {}, category: {}, recent: recent("new", HOUR) } }));
+    const recent = (prefix: string, offset: number) =>
+      Array.from({ length: MAX_RECENT_ITEMS }, (_, i) => viewed(`${prefix}${i}`, T0 + offset + (MAX_RECENT_ITEMS - i)));
+    const merged = merge(
+      person("s", { views: { items: {}, category: {}, recent: recent("old", 0) } }),
+      person("a", { views: { items: {}, category: {}, recent: recent("new", HOUR) } }),
+    );
     expect(merged.views.recent).toHaveLength(MAX_RECENT_ITEMS);
     expect(merged.views.recent.every((view) => view.item_id.startsWith("new"))).toBe(true);
   });
@@ -144,8 +164,24 @@ describe("mergeProfiles: activity", () => {
   });
 
   it("search counts are summed and recent searches are united newest first", () => {
-    const survivor = person("s", { searches: { count: 3, recent: [{ term: "boots", at: T0 + 30 }, { term: "socks", at: T0 + 10 }] } });
-    const absorbed = person("a", { searches: { count: 2, recent: [{ term: "hats", at: T0 + 20 }, { term: "gloves", at: T0 }] } });
+    const survivor = person("s", {
+      searches: {
+        count: 3,
+        recent: [
+          { term: "boots", at: T0 + 30 },
+          { term: "socks", at: T0 + 10 },
+        ],
+      },
+    });
+    const absorbed = person("a", {
+      searches: {
+        count: 2,
+        recent: [
+          { term: "hats", at: T0 + 20 },
+          { term: "gloves", at: T0 },
+        ],
+      },
+    });
     expect(merge(survivor, absorbed).searches).toEqual({
       count: 5,
       recent: [
@@ -158,8 +194,12 @@ describe("mergeProfiles: activity", () => {
   });
 
   it("merged recent searches stay bounded, keeping the newest", () => {
-    const recent = (offset: number) => Array.from({ length: MAX_RECENT_SEARCHES }, (_, i) => ({ term: `t${offset}-${i}`, at: T0 + offset - i }));
-    const merged = merge(person("s", { searches: { count: MAX_RECENT_SEARCHES, recent: recent(0) } }), person("a", { searches: { count: MAX_RECENT_SEARCHES, recent: recent(HOUR) } }));
+    const recent = (offset: number) =>
+      Array.from({ length: MAX_RECENT_SEARCHES }, (_, i) => ({ term: `t${offset}-${i}`, at: T0 + offset - i }));
+    const merged = merge(
+      person("s", { searches: { count: MAX_RECENT_SEARCHES, recent: recent(0) } }),
+      person("a", { searches: { count: MAX_RECENT_SEARCHES, recent: recent(HOUR) } }),
+    );
     expect(merged.searches.count).toBe(2 * MAX_RECENT_SEARCHES);
     expect(merged.searches.recent).toEqual(recent(HOUR));
   });
@@ -196,30 +236,77 @@ describe("mergeProfiles: cart", () => {
 type ChoiceCase = { name: string; survivor: Choice | undefined; absorbed: Choice | undefined; expected: Choice | undefined };
 
 const choiceCases: ChoiceCase[] = [
-  { name: "the survivor's later choice wins", survivor: { value: true, at: T0 + 10 }, absorbed: { value: false, at: T0 + 5 }, expected: { value: true, at: T0 + 10 } },
-  { name: "the absorbed person's later choice wins", survivor: { value: true, at: T0 }, absorbed: { value: false, at: T0 + 8 }, expected: { value: false, at: T0 + 8 } },
-  { name: "a later grant wins over an earlier refusal", survivor: { value: false, at: T0 }, absorbed: { value: true, at: T0 + 1 }, expected: { value: true, at: T0 + 1 } },
-  { name: "on an equal time a survivor's refusal wins", survivor: { value: false, at: T0 }, absorbed: { value: true, at: T0 }, expected: { value: false, at: T0 } },
-  { name: "on an equal time an absorbed refusal wins", survivor: { value: true, at: T0 }, absorbed: { value: false, at: T0 }, expected: { value: false, at: T0 } },
-  { name: "a choice only the survivor made is kept", survivor: { value: true, at: T0 }, absorbed: undefined, expected: { value: true, at: T0 } },
-  { name: "a choice only the absorbed person made is kept", survivor: undefined, absorbed: { value: false, at: T0 }, expected: { value: false, at: T0 } },
+  {
+    name: "the survivor's later choice wins",
+    survivor: { value: true, at: T0 + 10 },
+    absorbed: { value: false, at: T0 + 5 },
+    expected: { value: true, at: T0 + 10 },
+  },
+  {
+    name: "the absorbed person's later choice wins",
+    survivor: { value: true, at: T0 },
+    absorbed: { value: false, at: T0 + 8 },
+    expected: { value: false, at: T0 + 8 },
+  },
+  {
+    name: "a later grant wins over an earlier refusal",
+    survivor: { value: false, at: T0 },
+    absorbed: { value: true, at: T0 + 1 },
+    expected: { value: true, at: T0 + 1 },
+  },
+  {
+    name: "on an equal time a survivor's refusal wins",
+    survivor: { value: false, at: T0 },
+    absorbed: { value: true, at: T0 },
+    expected: { value: false, at: T0 },
+  },
+  {
+    name: "on an equal time an absorbed refusal wins",
+    survivor: { value: true, at: T0 },
+    absorbed: { value: false, at: T0 },
+    expected: { value: false, at: T0 },
+  },
+  {
+    name: "a choice only the survivor made is kept",
+    survivor: { value: true, at: T0 },
+    absorbed: undefined,
+    expected: { value: true, at: T0 },
+  },
+  {
+    name: "a choice only the absorbed person made is kept",
+    survivor: undefined,
+    absorbed: { value: false, at: T0 },
+    expected: { value: false, at: T0 },
+  },
   { name: "no choice on either side stays no choice", survivor: undefined, absorbed: undefined, expected: undefined },
 ];
 
 describe("mergeProfiles: consent and subscriptions", () => {
   it.each(choiceCases)("consent: $name", ({ survivor, absorbed, expected }) => {
-    const merged = merge(person("s", { consent_choices: survivor ? { marketing: survivor } : {} }), person("a", { consent_choices: absorbed ? { marketing: absorbed } : {} }));
+    const merged = merge(
+      person("s", { consent_choices: survivor ? { marketing: survivor } : {} }),
+      person("a", { consent_choices: absorbed ? { marketing: absorbed } : {} }),
+    );
     expect(merged.consent_choices).toEqual(expected ? { marketing: expected } : {});
   });
 
   it.each(choiceCases)("subscriptions: $name", ({ survivor, absorbed, expected }) => {
-    const merged = merge(person("s", { subscriptions: survivor ? { email: survivor } : {} }), person("a", { subscriptions: absorbed ? { email: absorbed } : {} }));
+    const merged = merge(
+      person("s", { subscriptions: survivor ? { email: survivor } : {} }),
+      person("a", { subscriptions: absorbed ? { email: absorbed } : {} }),
+    );
     expect(merged.subscriptions).toEqual(expected ? { email: expected } : {});
   });
 
   it("each purpose is decided on its own", () => {
     const survivor = person("s", { consent_choices: { analytics: { value: true, at: T0 + 10 }, marketing: { value: true, at: T0 } } });
-    const absorbed = person("a", { consent_choices: { analytics: { value: false, at: T0 + 5 }, personalization: { value: true, at: T0 }, marketing: { value: false, at: T0 + 1 } } });
+    const absorbed = person("a", {
+      consent_choices: {
+        analytics: { value: false, at: T0 + 5 },
+        personalization: { value: true, at: T0 },
+        marketing: { value: false, at: T0 + 1 },
+      },
+    });
     expect(merge(survivor, absorbed).consent_choices).toEqual({
       analytics: { value: true, at: T0 + 10 },
       personalization: { value: true, at: T0 },
@@ -276,7 +363,14 @@ describe("mergeProfiles: orders", () => {
 
   it("an empty ledger leaves no orders", () => {
     const stale = { count: 1, revenue: 10, first_at: T0, last_at: T0, items: { shoe: 1 }, recent: [] };
-    expect(merge(person("s", { orders: stale }), person("a")).orders).toEqual({ count: 0, revenue: 0, first_at: null, last_at: null, items: {}, recent: [] });
+    expect(merge(person("s", { orders: stale }), person("a")).orders).toEqual({
+      count: 0,
+      revenue: 0,
+      first_at: null,
+      last_at: null,
+      items: {},
+      recent: [],
+    });
   });
 });
 
@@ -369,7 +463,9 @@ describe("campaign history and sticky assignments in a merge", () => {
     const older = emptyProfile("older", 1_000);
     const newer = emptyProfile("newer", 2_000);
     older.campaigns = { c1: { impressions: [10], impressions_total: 1, clicks: 1, dismissals: 0, last_click_at: 11, converted_at: null } };
-    newer.campaigns = { c1: { impressions: [20], impressions_total: 1, clicks: 0, dismissals: 1, last_click_at: null, converted_at: null } };
+    newer.campaigns = {
+      c1: { impressions: [20], impressions_total: 1, clicks: 0, dismissals: 1, last_click_at: null, converted_at: null },
+    };
     older.assignments = { c1: { variant_id: "a", at: 10 } };
     newer.assignments = { c1: { variant_id: "b", at: 20 }, c2: { variant_id: null, at: 21 } };
     const merged = mergeProfiles(newer, older, [], 3_000);

@@ -1,4 +1,11 @@
-import { boundCounts, MAX_RECENT_ITEMS, MAX_RECENT_SEARCHES, MAX_SESSION_STARTS, MAX_VIEWED_CATEGORIES, MAX_VIEWED_ITEMS } from "./activity";
+import {
+  boundCounts,
+  MAX_RECENT_ITEMS,
+  MAX_RECENT_SEARCHES,
+  MAX_SESSION_STARTS,
+  MAX_VIEWED_CATEGORIES,
+  MAX_VIEWED_ITEMS,
+} from "./activity";
 import { MAX_ANONYMOUS_IDS, MAX_TRAITS } from "./profile";
 import { mergeStickyAssignments } from "./assignment";
 import { mergeCampaignHistory } from "./eligibility";
@@ -57,7 +64,9 @@ export function mergeProfiles(survivor: ProfileState, absorbed: ProfileState, le
   const latestSession = sessions.sort((a, b) => b.last_event_at - a.last_event_at)[0] ?? null;
   const cart = (absorbed.cart.updated_at ?? -Infinity) > (survivor.cart.updated_at ?? -Infinity) ? absorbed.cart : survivor.cart;
   const allRecentViews = [...survivor.views.recent, ...absorbed.views.recent].sort((a, b) => b.at - a.at);
-  const recentViews = allRecentViews.filter((view, index) => allRecentViews.findIndex((v) => v.item_id === view.item_id) === index).slice(0, MAX_RECENT_ITEMS);
+  const recentViews = allRecentViews
+    .filter((view, index) => allRecentViews.findIndex((v) => v.item_id === view.item_id) === index)
+    .slice(0, MAX_RECENT_ITEMS);
   return {
     ...survivor,
     identifiers,
@@ -72,7 +81,11 @@ export function mergeProfiles(survivor: ProfileState, absorbed: ProfileState, le
     session: latestSession,
     session_starts: [...survivor.session_starts, ...absorbed.session_starts].sort((a, b) => a - b).slice(-MAX_SESSION_STARTS),
     views: {
-      items: boundCounts(sumCounts(survivor.views.items, absorbed.views.items), MAX_VIEWED_ITEMS, new Set(recentViews.map((view) => view.item_id))),
+      items: boundCounts(
+        sumCounts(survivor.views.items, absorbed.views.items),
+        MAX_VIEWED_ITEMS,
+        new Set(recentViews.map((view) => view.item_id)),
+      ),
       category: boundCounts(sumCounts(survivor.views.category, absorbed.views.category), MAX_VIEWED_CATEGORIES, new Set()),
       recent: recentViews,
     },
@@ -85,7 +98,10 @@ export function mergeProfiles(survivor: ProfileState, absorbed: ProfileState, le
     campaigns: mergeCampaignHistory(survivor.campaigns, absorbed.campaigns),
     // Per campaign the assignment made first stays (normally the older person's), so a person
     // keeps seeing the variant they saw first.
-    assignments: survivor.created_at <= absorbed.created_at ? mergeStickyAssignments(survivor.assignments, absorbed.assignments) : mergeStickyAssignments(absorbed.assignments, survivor.assignments),
+    assignments:
+      survivor.created_at <= absorbed.created_at
+        ? mergeStickyAssignments(survivor.assignments, absorbed.assignments)
+        : mergeStickyAssignments(absorbed.assignments, survivor.assignments),
     first_seen_at: minOf(survivor.first_seen_at, absorbed.first_seen_at),
     last_seen_at: maxOf(survivor.last_seen_at, absorbed.last_seen_at),
     created_at: Math.min(survivor.created_at, absorbed.created_at),

@@ -50,7 +50,12 @@ export function nbaSegment(profile: NbaProfile): string {
 }
 
 /** Picks among fitting actions by Thompson sampling on what each action earned in this segment. */
-export function chooseNbaAction(actions: readonly NbaAction[], profile: NbaProfile, bandit: BanditState, random: Random): { action: NbaAction; reason: string } {
+export function chooseNbaAction(
+  actions: readonly NbaAction[],
+  profile: NbaProfile,
+  bandit: BanditState,
+  random: Random,
+): { action: NbaAction; reason: string } {
   const choice = chooseAction(bandit, nbaSegment(profile), actions, random);
   return { action: choice.action as NbaAction, reason: `${choice.reason} among ${actions.join(", ")} for ${nbaSegment(profile)}` };
 }

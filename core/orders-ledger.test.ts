@@ -1,11 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { applyOrderEvent, emptyOrders, MAX_RECENT_ORDERS, summarizeOrders, uniteLedgers, type OrderLedger, type OrderRecord } from "./orders";
+import {
+  applyOrderEvent,
+  emptyOrders,
+  MAX_RECENT_ORDERS,
+  summarizeOrders,
+  uniteLedgers,
+  type OrderLedger,
+  type OrderRecord,
+} from "./orders";
 import type { Item, TrackedEvent } from "./types";
 
 const T0 = Date.parse("2025-06-01T12:00:00.000Z");
 const HOUR = 3_600_000;
 
-function order(transactionId: string, at: number, value: number, refunded = 0, items: Item[] = [], currency: string | null = "EUR"): OrderRecord {
+function order(
+  transactionId: string,
+  at: number,
+  value: number,
+  refunded = 0,
+  items: Item[] = [],
+  currency: string | null = "EUR",
+): OrderRecord {
   return { transaction_id: transactionId, at, value, currency, refunded, items };
 }
 
@@ -18,18 +33,26 @@ describe("uniteLedgers", () => {
     { name: "the larger of two partial refunds is kept", survivorRefund: 5, absorbedRefund: 15, expected: 15 },
     { name: "equal refunds are kept as they are", survivorRefund: 5, absorbedRefund: 5, expected: 5 },
   ])("a transaction recorded on both sides is kept once: $name", ({ survivorRefund, absorbedRefund, expected }) => {
-    const united = uniteLedgers([order("T1", T0, 30, survivorRefund, [{ item_id: "shoe" }])], [order("T1", T0, 30, absorbedRefund, [{ item_id: "shoe" }])]);
+    const united = uniteLedgers(
+      [order("T1", T0, 30, survivorRefund, [{ item_id: "shoe" }])],
+      [order("T1", T0, 30, absorbedRefund, [{ item_id: "shoe" }])],
+    );
     expect(united).toEqual([order("T1", T0, 30, expected, [{ item_id: "shoe" }])]);
   });
 
   it("disjoint ledgers are united, every order once", () => {
     const survivor = [order("T1", T0, 30), order("T2", T0 + HOUR, 20, 5)];
     const absorbed = [order("T3", T0 + 2 * HOUR, 10), order("T4", T0 - HOUR, 40, 40)];
-    expect(byTransaction(uniteLedgers(survivor, absorbed))).toEqual([...survivor, ...absorbed].sort((a, b) => a.transaction_id.localeCompare(b.transaction_id)));
+    expect(byTransaction(uniteLedgers(survivor, absorbed))).toEqual(
+      [...survivor, ...absorbed].sort((a, b) => a.transaction_id.localeCompare(b.transaction_id)),
+    );
   });
 
   it("overlapping ledgers keep the shared order once and every other order", () => {
-    const united = uniteLedgers([order("T1", T0, 30), order("T2", T0 + HOUR, 20)], [order("T2", T0 + HOUR, 20, 20), order("T3", T0 + 2 * HOUR, 10)]);
+    const united = uniteLedgers(
+      [order("T1", T0, 30), order("T2", T0 + HOUR, 20)],
+      [order("T2", T0 + HOUR, 20, 20), order("T3", T0 + 2 * HOUR, 10)],
+    );
     expect(byTransaction(united)).toEqual([order("T1", T0, 30), order("T2", T0 + HOUR, 20, 20), order("T3", T0 + 2 * HOUR, 10)]);
   });
 
@@ -77,7 +100,12 @@ describe("summarizeOrders", () => {
 
   it.each([
     { name: "a partial refund reduces revenue", records: [order("T1", T0, 50, 20)], count: 1, revenue: 30 },
-    { name: "partial refunds on several orders all reduce revenue", records: [order("T1", T0, 50, 20), order("T2", T0 + 1, 10, 2.5)], count: 2, revenue: 37.5 },
+    {
+      name: "partial refunds on several orders all reduce revenue",
+      records: [order("T1", T0, 50, 20), order("T2", T0 + 1, 10, 2.5)],
+      count: 2,
+      revenue: 37.5,
+    },
     { name: "a zero-value order counts", records: [order("T1", T0, 0)], count: 1, revenue: 0 },
     { name: "a zero-value order counts next to a paid one", records: [order("T1", T0, 0), order("T2", T0 + 1, 12)], count: 2, revenue: 12 },
     { name: "revenue is rounded to cents", records: [order("T1", T0, 0.1), order("T2", T0 + 1, 0.2)], count: 2, revenue: 0.3 },
@@ -122,8 +150,22 @@ describe("summarizeOrders", () => {
   });
 
   it("recomputing from the ledger agrees with applying the purchases and refunds one by one", () => {
-    const purchase = (transactionId: string, ts: number, value: number, items: Item[]): TrackedEvent => ({ id: null, type: "purchase", ts, transaction_id: transactionId, value, currency: "EUR", items });
-    const refund = (transactionId: string, ts: number, value?: number): TrackedEvent => ({ id: null, type: "refund", ts, transaction_id: transactionId, ...(value === undefined ? {} : { value }) });
+    const purchase = (transactionId: string, ts: number, value: number, items: Item[]): TrackedEvent => ({
+      id: null,
+      type: "purchase",
+      ts,
+      transaction_id: transactionId,
+      value,
+      currency: "EUR",
+      items,
+    });
+    const refund = (transactionId: string, ts: number, value?: number): TrackedEvent => ({
+      id: null,
+      type: "refund",
+      ts,
+      transaction_id: transactionId,
+      ...(value === undefined ? {} : { value }),
+    });
     const events = [
       purchase("T1", T0, 30, [{ item_id: "shoe" }]),
       purchase("T2", T0 + HOUR, 50, [{ item_id: "hat", quantity: 2 }]),

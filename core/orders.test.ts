@@ -38,7 +38,14 @@ describe("purchases", () => {
       recent: [{ transaction_id: "T1", at: T0, value: 59.9, currency: "EUR" }],
     });
     expect(outcomes[0]?.reason).toBe("order_added");
-    expect(outcomes[0]?.record).toEqual({ transaction_id: "T1", at: T0, value: 59.9, currency: "EUR", refunded: 0, items: [{ item_id: "shoe", quantity: 2 }, { item_id: "sock" }] });
+    expect(outcomes[0]?.record).toEqual({
+      transaction_id: "T1",
+      at: T0,
+      value: 59.9,
+      currency: "EUR",
+      refunded: 0,
+      items: [{ item_id: "shoe", quantity: 2 }, { item_id: "sock" }],
+    });
   });
 
   it("a repeated transaction_id is counted once", () => {
@@ -58,7 +65,10 @@ describe("purchases", () => {
   });
 
   it("orders accumulate: count, revenue, first and last order, items", () => {
-    const { orders } = run([purchase("T1", 10.1, T0, [{ item_id: "a" }]), purchase("T2", 20.2, T0 + HOUR, [{ item_id: "a", quantity: 2 }])]);
+    const { orders } = run([
+      purchase("T1", 10.1, T0, [{ item_id: "a" }]),
+      purchase("T2", 20.2, T0 + HOUR, [{ item_id: "a", quantity: 2 }]),
+    ]);
     expect(orders.count).toBe(2);
     expect(orders.revenue).toBe(30.3);
     expect(orders.first_at).toBe(T0);
@@ -104,7 +114,11 @@ describe("refunds", () => {
   });
 
   it("a refund without a value refunds the whole order: count, revenue, items and recent orders go back", () => {
-    const { orders } = run([purchase("T1", 40, T0, [{ item_id: "a" }]), purchase("T2", 100, T0 + HOUR, [{ item_id: "b", quantity: 2 }]), refund("T2")]);
+    const { orders } = run([
+      purchase("T1", 40, T0, [{ item_id: "a" }]),
+      purchase("T2", 100, T0 + HOUR, [{ item_id: "b", quantity: 2 }]),
+      refund("T2"),
+    ]);
     expect(orders.count).toBe(1);
     expect(orders.revenue).toBe(40);
     expect(orders.items).toEqual({ a: 1 });
@@ -112,7 +126,12 @@ describe("refunds", () => {
   });
 
   it("partial refunds adding up to the order value make it fully refunded", () => {
-    const { orders, outcomes } = run([purchase("T1", 100, T0, [{ item_id: "a" }]), refund("T1", 33.33), refund("T1", 33.33), refund("T1", 33.34)]);
+    const { orders, outcomes } = run([
+      purchase("T1", 100, T0, [{ item_id: "a" }]),
+      refund("T1", 33.33),
+      refund("T1", 33.33),
+      refund("T1", 33.34),
+    ]);
     expect(orders.count).toBe(0);
     expect(orders.revenue).toBe(0);
     expect(orders.items).toEqual({});

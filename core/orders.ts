@@ -106,7 +106,19 @@ export function summarizeOrders(records: Iterable<OrderRecord>): OrdersState {
   let summary = emptyOrders();
   const live = [...records].filter((record) => record.refunded < record.value || record.value === 0).sort((a, b) => a.at - b.at);
   for (const record of live) {
-    const outcome = purchase(summary, { id: null, type: "purchase", ts: record.at, transaction_id: record.transaction_id, value: record.value, items: record.items, ...(record.currency ? { currency: record.currency } : {}) }, undefined);
+    const outcome = purchase(
+      summary,
+      {
+        id: null,
+        type: "purchase",
+        ts: record.at,
+        transaction_id: record.transaction_id,
+        value: record.value,
+        items: record.items,
+        ...(record.currency ? { currency: record.currency } : {}),
+      },
+      undefined,
+    );
     summary = { ...outcome.orders, revenue: round(outcome.orders.revenue - record.refunded) };
   }
   return summary;
@@ -117,7 +129,8 @@ export function uniteLedgers(survivor: Iterable<OrderRecord>, absorbed: Iterable
   const united = new Map<string, OrderRecord>();
   for (const record of [...survivor, ...absorbed]) {
     const existing = united.get(record.transaction_id);
-    if (!existing || record.refunded > existing.refunded) united.set(record.transaction_id, existing ? { ...existing, refunded: record.refunded } : record);
+    if (!existing || record.refunded > existing.refunded)
+      united.set(record.transaction_id, existing ? { ...existing, refunded: record.refunded } : record);
   }
   return [...united.values()];
 }

@@ -74,7 +74,11 @@ describe("storing events", () => {
 
 describe("de-duplication by event id", () => {
   it("an event id repeated within a batch is counted once", () => {
-    const outcome = run([event("page_view", T0, { id: "e1" }), event("page_view", T0 + 1, { id: "e1" }), event("page_view", T0 + 2, { id: "e2" })]);
+    const outcome = run([
+      event("page_view", T0, { id: "e1" }),
+      event("page_view", T0 + 1, { id: "e1" }),
+      event("page_view", T0 + 2, { id: "e2" }),
+    ]);
     expect(outcome.stored.map((e) => e.id)).toEqual(["e1", "e2"]);
     expect(outcome.skipped).toEqual([{ index: 1, id: "e1", reason: "duplicate" }]);
     expect(outcome.state.counters.events).toBe(2);
@@ -101,7 +105,10 @@ describe("de-duplication by event id", () => {
   });
 
   it("the same transaction under two event ids is one order, and a ledger row is returned for it", () => {
-    const outcome = run([event("purchase", T0, { id: "a", transaction_id: "T1", value: 30 }), event("purchase", T0 + 1, { id: "b", transaction_id: "T1", value: 30 })]);
+    const outcome = run([
+      event("purchase", T0, { id: "a", transaction_id: "T1", value: 30 }),
+      event("purchase", T0 + 1, { id: "b", transaction_id: "T1", value: 30 }),
+    ]);
     expect(outcome.state.orders.count).toBe(1);
     expect(outcome.orders).toEqual([{ transaction_id: "T1", at: T0, value: 30, currency: null, refunded: 0, items: [] }]);
   });
@@ -115,7 +122,10 @@ describe("de-duplication by event id", () => {
   });
 
   it("a refund in the same batch as its purchase applies to it", () => {
-    const outcome = run([event("purchase", T0, { transaction_id: "T1", value: 30 }), event("refund", T0 + 1, { transaction_id: "T1", value: 10 })]);
+    const outcome = run([
+      event("purchase", T0, { transaction_id: "T1", value: 30 }),
+      event("refund", T0 + 1, { transaction_id: "T1", value: 10 }),
+    ]);
     expect(outcome.state.orders.revenue).toBe(20);
     expect(outcome.orders).toEqual([{ transaction_id: "T1", at: T0, value: 30, currency: null, refunded: 10, items: [] }]);
   });
@@ -123,7 +133,9 @@ describe("de-duplication by event id", () => {
 
 describe("consent gating", () => {
   it("a consent-required shop stores nothing of an unknown visitor before consent", () => {
-    const outcome = run([event("page_view", T0, { id: "a" }), event("view_item", T0 + 1, { items: [{ item_id: "x" }] })], { consentMode: "required" });
+    const outcome = run([event("page_view", T0, { id: "a" }), event("view_item", T0 + 1, { items: [{ item_id: "x" }] })], {
+      consentMode: "required",
+    });
     expect(outcome.stored).toEqual([]);
     expect(outcome.skipped.map((s) => s.reason)).toEqual(["no_consent", "no_consent"]);
     expect(outcome.state).toEqual(emptyProfile("p1", T0));
@@ -132,7 +144,12 @@ describe("consent gating", () => {
 
   it("a consent-required shop stores events after a consent event granting analytics, and none before it", () => {
     const outcome = run(
-      [event("page_view", T0), event("consent", T0 + 1, { consent: { analytics: true, marketing: false } }), event("page_view", T0 + 2), event("search", T0 + 3, { search_term: "x" })],
+      [
+        event("page_view", T0),
+        event("consent", T0 + 1, { consent: { analytics: true, marketing: false } }),
+        event("page_view", T0 + 2),
+        event("search", T0 + 3, { search_term: "x" }),
+      ],
       { consentMode: "required" },
     );
     expect(outcome.stored.map((e) => e.type)).toEqual(["consent", "page_view", "search"]);
@@ -147,7 +164,10 @@ describe("consent gating", () => {
   });
 
   it("the batch's consent granting analytics lets a consent-required shop store the batch", () => {
-    const outcome = run([event("page_view", T0 + 5), event("page_view", T0 + 10)], { consentMode: "required", batchConsent: { analytics: true } });
+    const outcome = run([event("page_view", T0 + 5), event("page_view", T0 + 10)], {
+      consentMode: "required",
+      batchConsent: { analytics: true },
+    });
     expect(outcome.stored.map((e) => e.type)).toEqual(["consent", "page_view", "page_view"]);
     expect(outcome.state.consent_choices.analytics?.value).toBe(true);
     expect(outcome.state.counters.page_views).toBe(2);
@@ -155,7 +175,10 @@ describe("consent gating", () => {
   });
 
   it("the batch's consent is recorded no later than the batch's first event", () => {
-    const outcome = run([event("page_view", T0 + 5), event("page_view", T0)], { consentMode: "required", batchConsent: { analytics: true } });
+    const outcome = run([event("page_view", T0 + 5), event("page_view", T0)], {
+      consentMode: "required",
+      batchConsent: { analytics: true },
+    });
     expect(outcome.state.consent_choices.analytics?.at).toBeLessThanOrEqual(T0);
   });
 
@@ -171,7 +194,11 @@ describe("consent gating", () => {
   });
 
   it("a revocation by a known person is stored and stops storage of what follows", () => {
-    const outcome = run([event("page_view", T0 + 10), event("consent", T0 + 20, { consent: { analytics: false } }), event("page_view", T0 + 30)], {}, knownPerson());
+    const outcome = run(
+      [event("page_view", T0 + 10), event("consent", T0 + 20, { consent: { analytics: false } }), event("page_view", T0 + 30)],
+      {},
+      knownPerson(),
+    );
     expect(outcome.stored.map((e) => e.type)).toEqual(["page_view", "consent"]);
     expect(outcome.skipped).toEqual([{ index: 2, id: null, reason: "no_consent" }]);
     expect(outcome.state.consent_choices.analytics).toEqual({ value: false, at: T0 + 20 });
@@ -195,17 +222,33 @@ describe("consent gating", () => {
   });
 
   it("an event skipped for lack of consent does not use up its id", () => {
-    const first = run([event("page_view", T0, { id: "e1" }), event("consent", T0 + 1, { consent: { analytics: true } }), event("page_view", T0 + 2, { id: "e1" })], {
-      consentMode: "required",
-    });
+    const first = run(
+      [
+        event("page_view", T0, { id: "e1" }),
+        event("consent", T0 + 1, { consent: { analytics: true } }),
+        event("page_view", T0 + 2, { id: "e1" }),
+      ],
+      {
+        consentMode: "required",
+      },
+    );
     expect(first.stored.map((e) => e.id)).toEqual([null, "e1"]);
   });
 });
 
 describe("identifiers and traits", () => {
   it("an identify adds its identifiers and stores the other traits", () => {
-    const outcome = run([event("identify", T0, { traits: { email: "ann@example.com", customer_id: "42", phone: "+14155552671", first_name: "Ann", vip: true } })]);
-    expect(outcome.state.identifiers).toEqual({ anonymous_ids: ["device-1"], email: "ann@example.com", customer_id: "42", phone: "+14155552671" });
+    const outcome = run([
+      event("identify", T0, {
+        traits: { email: "ann@example.com", customer_id: "42", phone: "+14155552671", first_name: "Ann", vip: true },
+      }),
+    ]);
+    expect(outcome.state.identifiers).toEqual({
+      anonymous_ids: ["device-1"],
+      email: "ann@example.com",
+      customer_id: "42",
+      phone: "+14155552671",
+    });
     expect(outcome.state.traits).toEqual({ first_name: "Ann", vip: true });
     expect(outcome.addedIdentifiers).toEqual([
       DEVICE,
@@ -243,14 +286,22 @@ describe("identifiers and traits", () => {
   it("anonymous ids are bounded, keeping the latest devices", () => {
     let state = emptyProfile("p1", T0);
     for (let i = 0; i < MAX_ANONYMOUS_IDS + 5; i++) {
-      state = applyBatch(state, [{ event: event("page_view", T0 + i), identifiers: [{ kind: "anonymous_id", value: `d${i}` }] }], context()).state;
+      state = applyBatch(
+        state,
+        [{ event: event("page_view", T0 + i), identifiers: [{ kind: "anonymous_id", value: `d${i}` }] }],
+        context(),
+      ).state;
     }
     expect(state.identifiers.anonymous_ids).toHaveLength(MAX_ANONYMOUS_IDS);
     expect(state.identifiers.anonymous_ids.at(-1)).toBe(`d${MAX_ANONYMOUS_IDS + 4}`);
   });
 
   it("subscriptions record the latest choice per channel", () => {
-    const outcome = run([event("subscribe", T0, { channel: "email" }), event("subscribe", T0 + 1, { channel: "sms" }), event("unsubscribe", T0 + 2, { channel: "sms" })]);
+    const outcome = run([
+      event("subscribe", T0, { channel: "email" }),
+      event("subscribe", T0 + 1, { channel: "sms" }),
+      event("unsubscribe", T0 + 2, { channel: "sms" }),
+    ]);
     expect(outcome.state.subscriptions).toEqual({ email: { value: true, at: T0 }, sms: { value: false, at: T0 + 2 } });
   });
 
@@ -271,7 +322,9 @@ describe("named identifiers", () => {
   const PHONE: Identifier = { kind: "phone", value: "+14155552671" };
 
   it("an identify names its email, customer id and phone, but not the device", () => {
-    const outcome = run([event("identify", T0, { traits: { email: EMAIL.value, customer_id: CUSTOMER.value, phone: PHONE.value, first_name: "Ann" } })]);
+    const outcome = run([
+      event("identify", T0, { traits: { email: EMAIL.value, customer_id: CUSTOMER.value, phone: PHONE.value, first_name: "Ann" } }),
+    ]);
     expect(outcome.namedIdentifiers).toEqual(proven([EMAIL, CUSTOMER, PHONE]));
   });
 
@@ -284,13 +337,21 @@ describe("named identifiers", () => {
 
   it("anonymous ids are never named, even when they are new", () => {
     const device: Identifier = { kind: "anonymous_id", value: "device-2" };
-    const outcome = applyBatch(emptyProfile("p1", T0), [{ event: event("page_view", T0), identifiers: [DEVICE] }], context({ batchConsent: { analytics: true }, batchIdentifiers: [device] }));
+    const outcome = applyBatch(
+      emptyProfile("p1", T0),
+      [{ event: event("page_view", T0), identifiers: [DEVICE] }],
+      context({ batchConsent: { analytics: true }, batchIdentifiers: [device] }),
+    );
     expect(outcome.addedIdentifiers).toEqual([device, DEVICE]);
     expect(outcome.namedIdentifiers).toEqual([]);
   });
 
   it("an event's own identifiers other than the device are named", () => {
-    const outcome = applyBatch(emptyProfile("p1", T0), [{ event: event("purchase", T0, { transaction_id: "T1", value: 10 }), identifiers: [DEVICE, CUSTOMER, EMAIL] }], context());
+    const outcome = applyBatch(
+      emptyProfile("p1", T0),
+      [{ event: event("purchase", T0, { transaction_id: "T1", value: 10 }), identifiers: [DEVICE, CUSTOMER, EMAIL] }],
+      context(),
+    );
     expect(outcome.namedIdentifiers).toEqual(proven([CUSTOMER, EMAIL]));
   });
 
@@ -309,7 +370,10 @@ describe("named identifiers", () => {
 
   it("an email changed within a batch names both emails, in order", () => {
     const other: Identifier = { kind: "email", value: "ann.new@example.com" };
-    const outcome = run([event("identify", T0, { traits: { email: EMAIL.value } }), event("identify", T0 + 1, { traits: { email: other.value } })]);
+    const outcome = run([
+      event("identify", T0, { traits: { email: EMAIL.value } }),
+      event("identify", T0 + 1, { traits: { email: other.value } }),
+    ]);
     expect(outcome.namedIdentifiers).toEqual(proven([EMAIL, other]));
     expect(outcome.state.identifiers.email).toBe(other.value);
   });
@@ -340,7 +404,10 @@ describe("named identifiers", () => {
   });
 
   it("an identify repeated within a batch names only what its first copy named", () => {
-    const outcome = run([event("identify", T0, { id: "i1", traits: { email: EMAIL.value } }), event("identify", T0 + 1, { id: "i1", traits: { email: "ann.new@example.com" } })]);
+    const outcome = run([
+      event("identify", T0, { id: "i1", traits: { email: EMAIL.value } }),
+      event("identify", T0 + 1, { id: "i1", traits: { email: "ann.new@example.com" } }),
+    ]);
     expect(outcome.skipped).toEqual([{ index: 1, id: "i1", reason: "duplicate" }]);
     expect(outcome.namedIdentifiers).toEqual(proven([EMAIL]));
   });
@@ -360,7 +427,11 @@ describe("stored states from earlier versions", () => {
 
 describe("unproven identify claims", () => {
   const identify = (traits: Record<string, string>) => event("identify", T0, { traits });
-  const claim = (traits: Record<string, string>, unproven: IncomingEvent["unproven"]): IncomingEvent => ({ event: identify(traits), identifiers: [DEVICE], unproven });
+  const claim = (traits: Record<string, string>, unproven: IncomingEvent["unproven"]): IncomingEvent => ({
+    event: identify(traits),
+    identifiers: [DEVICE],
+    unproven,
+  });
 
   it("records an unproven email as a claim of the device's person, never as its identifier", () => {
     const outcome = applyBatch(emptyProfile("p1", T0), [claim({ email: "ann@example.com", first_name: "M" }, ["email"])], context());
@@ -389,7 +460,11 @@ describe("unproven identify claims", () => {
 });
 
 describe("decision outcomes", () => {
-  const impression = (id: string | null): IncomingEvent => ({ event: event("nudge_impression", T0, { id, campaign_id: "c1", variant_id: "a" }), identifiers: [DEVICE], decision: { id: "decision-1", expired: false } });
+  const impression = (id: string | null): IncomingEvent => ({
+    event: event("nudge_impression", T0, { id, campaign_id: "c1", variant_id: "a" }),
+    identifiers: [DEVICE],
+    decision: { id: "decision-1", expired: false },
+  });
 
   it("counts a decision's impression once however often its token is replayed", () => {
     const outcome = applyBatch(emptyProfile("p1", T0), [impression("e1"), impression("e2"), impression(null)], context());

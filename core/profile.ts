@@ -101,7 +101,9 @@ const UNVERIFIED_LIMIT = 10;
 /** An unproven claim stays a claim: kept apart from the person's identifiers, so it routes and merges nothing. */
 function recordUnverified(state: ProfileState, identifier: Identifier): void {
   if (identifier.kind === "anonymous_id" || state.identifiers[identifier.kind] === identifier.value) return;
-  const claims = (state.identifiers.unverified ?? []).filter((claim) => !(claim.kind === identifier.kind && claim.value === identifier.value));
+  const claims = (state.identifiers.unverified ?? []).filter(
+    (claim) => !(claim.kind === identifier.kind && claim.value === identifier.value),
+  );
   state.identifiers.unverified = [...claims, { kind: identifier.kind, value: identifier.value }].slice(-UNVERIFIED_LIMIT);
 }
 
@@ -133,7 +135,9 @@ function applyTraits(state: ProfileState, event: TrackedEvent, unproven: readonl
 
 function consentEventFor(batchConsent: BatchContext["batchConsent"], state: ProfileState, ts: number): TrackedEvent | null {
   if (!batchConsent) return null;
-  const changes = Object.entries(batchConsent).filter(([purpose, value]) => state.consent_choices[purpose as ConsentPurpose]?.value !== value);
+  const changes = Object.entries(batchConsent).filter(
+    ([purpose, value]) => state.consent_choices[purpose as ConsentPurpose]?.value !== value,
+  );
   return changes.length === 0 ? null : { id: null, type: "consent", ts, consent: Object.fromEntries(changes) };
 }
 
@@ -148,14 +152,20 @@ function mayStore(state: ProfileState, event: TrackedEvent, mode: ConsentMode): 
   return hasConsent(choices, "analytics", mode) || mode === "implied" || state.counters.events > 0;
 }
 
-function applyStoredEvent(state: ProfileState, { event, unproven }: IncomingEvent, ledger: OrderLedger, orders: Map<string, OrderRecord>): NamedIdentifier[] {
+function applyStoredEvent(
+  state: ProfileState,
+  { event, unproven }: IncomingEvent,
+  ledger: OrderLedger,
+  orders: Map<string, OrderRecord>,
+): NamedIdentifier[] {
   applyActivity(state, event);
   state.cart = applyCartEvent(state.cart, event);
   switch (event.type) {
     case "purchase":
     case "refund": {
       const outcome = applyOrderEvent(state.orders, event, ledger);
-      if (outcome.reason === "order_added") state.campaigns = recordConversion(state.campaigns, event.ts, CONVERSION_WINDOW_MS, true).history;
+      if (outcome.reason === "order_added")
+        state.campaigns = recordConversion(state.campaigns, event.ts, CONVERSION_WINDOW_MS, true).history;
       state.orders = outcome.orders;
       if (outcome.record) {
         ledger.set(outcome.record.transaction_id, outcome.record);
@@ -198,7 +208,9 @@ export function applyBatch(current: ProfileState, incoming: readonly IncomingEve
   const orders = new Map<string, OrderRecord>();
   const firstTs = incoming.reduce((min, { event }) => Math.min(min, event.ts), ctx.now);
   const batchConsent = consentEventFor(ctx.batchConsent, state, firstTs);
-  const all: IncomingEvent[] = batchConsent ? [{ event: batchConsent, identifiers: ctx.batchIdentifiers ?? [] }, ...incoming] : [...incoming];
+  const all: IncomingEvent[] = batchConsent
+    ? [{ event: batchConsent, identifiers: ctx.batchIdentifiers ?? [] }, ...incoming]
+    : [...incoming];
 
   all.forEach((entry, position) => {
     const { event, identifiers, decision } = entry;
@@ -222,7 +234,10 @@ export function applyBatch(current: ProfileState, incoming: readonly IncomingEve
       uses.add(use);
       outcome.tokenUses.push(use);
     }
-    const named = [...identifiers.map((identifier) => ({ ...identifier, verified: true })), ...applyStoredEvent(state, entry, ledger, orders)];
+    const named = [
+      ...identifiers.map((identifier) => ({ ...identifier, verified: true })),
+      ...applyStoredEvent(state, entry, ledger, orders),
+    ];
     for (const identifier of named) noteIdentifier(state, outcome, identifier);
     outcome.stored.push(event);
   });

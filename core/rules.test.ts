@@ -39,7 +39,12 @@ describe("rule limits and reasons", () => {
   });
 
   it("names the deciding condition in the reason", () => {
-    const rule: Rule = { all: [{ attr: "cart.value", op: "gte", value: 30 }, { attr: "engagement", op: "eq", value: "gold" }] };
+    const rule: Rule = {
+      all: [
+        { attr: "cart.value", op: "gte", value: 30 },
+        { attr: "engagement", op: "eq", value: "gold" },
+      ],
+    };
     const result = evaluateRule(rule, { profile: { cart: { value: 40 }, engagement: "bronze" }, context: {} });
     expect(result).toEqual({ match: false, reason: 'engagement eq "gold": "bronze" → false' });
   });
@@ -81,12 +86,26 @@ describe("every path of the profile", () => {
   const state = emptyProfile("p", now - 40 * 24 * 60 * 60 * 1000);
   state.identifiers = { anonymous_ids: ["d"], email: "a@example.com", customer_id: "c", phone: "+4915112345678" };
   state.cart = { items: [{ item_id: "x", price: 1 }], value: 1, currency: "EUR", updated_at: now };
-  state.orders = { count: 2, revenue: 20, first_at: now - 30 * 86_400_000, last_at: now - 86_400_000, items: { x: 1 }, recent: [
-    { transaction_id: "t2", at: now - 86_400_000, value: 10, currency: "EUR" },
-    { transaction_id: "t1", at: now - 30 * 86_400_000, value: 10, currency: "EUR" },
-  ] };
+  state.orders = {
+    count: 2,
+    revenue: 20,
+    first_at: now - 30 * 86_400_000,
+    last_at: now - 86_400_000,
+    items: { x: 1 },
+    recent: [
+      { transaction_id: "t2", at: now - 86_400_000, value: 10, currency: "EUR" },
+      { transaction_id: "t1", at: now - 30 * 86_400_000, value: 10, currency: "EUR" },
+    ],
+  };
   const profile = toApiProfile(state, "implied", now);
-  const context = { url: "https://s.example/p", path: "/p", referrer: "https://r.example", device: "mobile", locale: "de", utm: { source: "a", medium: "b", campaign: "c", term: "d", content: "e" } };
+  const context = {
+    url: "https://s.example/p",
+    path: "/p",
+    referrer: "https://r.example",
+    device: "mobile",
+    locale: "de",
+    utm: { source: "a", medium: "b", campaign: "c", term: "d", content: "e" },
+  };
 
   it.each(staticPaths().map((path) => [path]))("%s names a value of the profile or the context", (path) => {
     const value = resolvePath({ profile, context }, path);

@@ -137,7 +137,8 @@ function testCondition(actual: unknown, condition: Condition): boolean {
     case "in":
       return Array.isArray(actual) ? actual.some((item) => (value as unknown[]).includes(item)) : (value as unknown[]).includes(actual);
     case "contains":
-      if (Array.isArray(actual)) return actual.some((item) => item === value || (typeof item === "object" && own(item, "item_id") === value));
+      if (Array.isArray(actual))
+        return actual.some((item) => item === value || (typeof item === "object" && own(item, "item_id") === value));
       return typeof actual === "string" && typeof value === "string" && actual.includes(value);
     case "exists": {
       const present = actual !== undefined && actual !== null;
@@ -204,11 +205,16 @@ function valueProblem(condition: Condition): string | null {
     case "lte":
       return orderable(value) ? null : "must be a number or an ISO date";
     case "between":
-      return Array.isArray(value) && value.length === 2 && value.every(orderable) && (comparable(value[0]) ?? 0) <= (comparable(value[1]) ?? 0)
+      return Array.isArray(value) &&
+        value.length === 2 &&
+        value.every(orderable) &&
+        (comparable(value[0]) ?? 0) <= (comparable(value[1]) ?? 0)
         ? null
         : "must be [low, high] numbers or ISO dates, low ≤ high";
     case "in":
-      return Array.isArray(value) && value.length > 0 && value.length <= 100 && value.every(scalar) ? null : "must be a list of 1–100 values";
+      return Array.isArray(value) && value.length > 0 && value.length <= 100 && value.every(scalar)
+        ? null
+        : "must be a list of 1–100 values";
     case "contains":
       return typeof value === "string" || typeof value === "number" ? null : "must be a string or a number";
     case "exists":
@@ -226,7 +232,8 @@ export function validateRule(rule: unknown, field: string, limits: RuleLimits = 
   let conditions = 0;
   const walk = (node: unknown, at: string, depth: number): ValidationFailure | null => {
     if (depth > limits.maxDepth) return fail("invalid_rule", `${at}: rules nest at most ${limits.maxDepth} levels`, at).error;
-    if (node === null || typeof node !== "object" || Array.isArray(node)) return fail("invalid_rule", `${at}: must be a rule object`, at).error;
+    if (node === null || typeof node !== "object" || Array.isArray(node))
+      return fail("invalid_rule", `${at}: must be a rule object`, at).error;
     const keys = Object.keys(node);
     const group = keys.find((key) => key === "all" || key === "any");
     if (group) {

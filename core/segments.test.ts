@@ -29,7 +29,9 @@ function person(shape: Shape): ProfileState {
   state.orders.first_at = times.length ? Math.min(...times) : null;
   state.cart.items = Array.from({ length: shape.cartItems ?? 0 }, (_, i) => ({ item_id: `c${i}`, quantity: 1, price: 10 }));
   state.cart.updated_at = shape.cartAgeHours === undefined ? null : NOW - shape.cartAgeHours * HOUR;
-  state.views.recent = (shape.viewsHoursAgo ?? []).map((hours, i) => ({ item_id: `v${i}`, at: NOW - hours * HOUR })).sort((a, b) => b.at - a.at);
+  state.views.recent = (shape.viewsHoursAgo ?? [])
+    .map((hours, i) => ({ item_id: `v${i}`, at: NOW - hours * HOUR }))
+    .sort((a, b) => b.at - a.at);
   for (const view of state.views.recent) state.views.items[view.item_id] = 1;
   if (shape.subscribedEmail !== undefined) state.subscriptions.email = { value: shape.subscribedEmail, at: NOW - DAY_MS };
   return state;
@@ -106,7 +108,11 @@ describe("RFM scores", () => {
     ["one order 15 days ago for 100", { orders: [15], revenue: 100 }, { recency: 4, frequency: 2, monetary: 3 }],
     ["two orders, the last 30 days ago, 499.99", { orders: [30, 60], revenue: 499.99 }, { recency: 4, frequency: 3, monetary: 3 }],
     ["four orders, the last 31 days ago, 500", { orders: [31, 60, 70, 80], revenue: 500 }, { recency: 3, frequency: 4, monetary: 4 }],
-    ["eight orders, the last 90 days ago, 2000", { orders: [90, 91, 92, 93, 94, 95, 96, 97], revenue: 2000 }, { recency: 3, frequency: 5, monetary: 5 }],
+    [
+      "eight orders, the last 90 days ago, 2000",
+      { orders: [90, 91, 92, 93, 94, 95, 96, 97], revenue: 2000 },
+      { recency: 3, frequency: 5, monetary: 5 },
+    ],
     ["one order 180 days ago for 0.5", { orders: [180], revenue: 0.5 }, { recency: 2, frequency: 2, monetary: 1 }],
     ["one order 181 days ago", { orders: [181], revenue: 10 }, { recency: 1, frequency: 2, monetary: 2 }],
   ];

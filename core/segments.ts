@@ -25,7 +25,8 @@ export function builtInSegments(state: ProfileState, now: number): string[] {
   if (orders.count > 0 && orders.last_at !== null && daysBetween(orders.last_at, now) > LAPSED_AFTER_DAYS) segments.push("lapsed");
   if (orders.count === 1) segments.push("new_customer");
   if (orders.count >= 2) segments.push("repeat_customer");
-  if (cart.items.length > 0 && cart.updated_at !== null && now - cart.updated_at >= CART_ABANDONED_AFTER_MS) segments.push("cart_abandoner");
+  if (cart.items.length > 0 && cart.updated_at !== null && now - cart.updated_at >= CART_ABANDONED_AFTER_MS)
+    segments.push("cart_abandoner");
   const recentViews = state.views.recent.filter((view) => now - view.at <= BROWSE_WINDOW_MS);
   const orderedSince = orders.last_at !== null && recentViews.some((view) => view.at < (orders.last_at ?? 0));
   if (recentViews.length > 3 && cart.items.length === 0 && !orderedSince) segments.push("browse_abandoner");

@@ -23,9 +23,23 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-function wallClock(instant: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(instant)).map((part) => [part.type, Number(part.value)]));
-  return { year: parts.year ?? 0, month: parts.month ?? 1, day: parts.day ?? 1, hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0 };
+function wallClock(
+  instant: number,
+  timeZone: string,
+): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(new Date(instant))
+      .map((part) => [part.type, Number(part.value)]),
+  );
+  return {
+    year: parts.year ?? 0,
+    month: parts.month ?? 1,
+    day: parts.day ?? 1,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
+  };
 }
 
 /** The local calendar day of an instant, `YYYY-MM-DD`. */
@@ -50,7 +64,9 @@ export function instantOfLocal(local: string, timeZone: string): number {
   const day = 24 * 60 * 60 * 1000;
   const before = zoneOffset(naive - day, timeZone);
   const after = zoneOffset(naive + day, timeZone);
-  const matching = [...new Set([before, after])].map((offset) => naive - offset).filter((instant) => naive - zoneOffset(instant, timeZone) === instant);
+  const matching = [...new Set([before, after])]
+    .map((offset) => naive - offset)
+    .filter((instant) => naive - zoneOffset(instant, timeZone) === instant);
   return matching.length > 0 ? Math.min(...matching) : naive - before;
 }
 

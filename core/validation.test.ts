@@ -42,7 +42,9 @@ describe("failures", () => {
   });
 
   it("an unknown key of a strict object is named as the field", () => {
-    const parsed = z.strictObject({ consent: z.strictObject({ analytics: z.boolean() }) }).safeParse({ consent: { analytics: true, ads: true } });
+    const parsed = z
+      .strictObject({ consent: z.strictObject({ analytics: z.boolean() }) })
+      .safeParse({ consent: { analytics: true, ads: true } });
     expect(parsed.success).toBe(false);
     if (parsed.success) return;
     expect(fromZodError(parsed.error).error).toMatchObject({ field: "consent.ads", message: "consent.ads: unknown field" });
@@ -66,13 +68,21 @@ describe("forbidden keys", () => {
   });
 
   it("the first forbidden key in document order is reported", () => {
-    expect(findJsonHazard(JSON.parse(`{"a":[{"constructor":1}],"b":{"__proto__":1}}`))).toEqual({ kind: "forbidden_key", path: "a[0].constructor" });
+    expect(findJsonHazard(JSON.parse(`{"a":[{"constructor":1}],"b":{"__proto__":1}}`))).toEqual({
+      kind: "forbidden_key",
+      path: "a[0].constructor",
+    });
   });
 
   it("a forbidden key becomes a 400 forbidden_key failure naming its path", () => {
     expect(hazardFailure(JSON.parse(`{"events":[{"page":{"__proto__":{}}}]}`))).toEqual({
       ok: false,
-      error: { status: 400, code: "forbidden_key", message: "events[0].page.__proto__: this key is not allowed", field: "events[0].page.__proto__" },
+      error: {
+        status: 400,
+        code: "forbidden_key",
+        message: "events[0].page.__proto__: this key is not allowed",
+        field: "events[0].page.__proto__",
+      },
     });
   });
 });

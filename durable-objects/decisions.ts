@@ -68,7 +68,12 @@ export function decideNow(
 ): DecisionsOutcome {
   const campaigns = (campaignVersions.get(request.version) ?? []).filter((campaign) => request.placements.includes(campaign.placement));
   if (!hasConsent(state.consent_choices, "personalization", consentMode)) {
-    const candidates = campaigns.map((campaign) => ({ placement: campaign.placement, campaign_id: campaign.id, outcome: "skipped" as const, reason: "no_consent: personalization is not granted" }));
+    const candidates = campaigns.map((campaign) => ({
+      placement: campaign.placement,
+      campaign_id: campaign.id,
+      outcome: "skipped" as const,
+      reason: "no_consent: personalization is not granted",
+    }));
     return { decisions: [], candidates, state };
   }
   const profile = toApiProfile(state, consentMode, now, segmentRules);
@@ -85,16 +90,30 @@ export function decideNow(
     bandit: request.bandit,
     random: Math.random,
   });
-  return { decisions: outcome.decisions, candidates: outcome.candidates, state: outcome.assignments === state.assignments ? state : { ...state, assignments: outcome.assignments } };
+  return {
+    decisions: outcome.decisions,
+    candidates: outcome.candidates,
+    state: outcome.assignments === state.assignments ? state : { ...state, assignments: outcome.assignments },
+  };
 }
 
 /** Each decision with its token: a fresh decision id, so its outcomes count once. */
-export function signDecisions(env: Env, shopId: string, profileId: string, decisions: readonly Decision[], now: number): Promise<SignedDecision[]> {
+export function signDecisions(
+  env: Env,
+  shopId: string,
+  profileId: string,
+  decisions: readonly Decision[],
+  now: number,
+): Promise<SignedDecision[]> {
   const secret = tokenSecret(env);
   return Promise.all(
     decisions.map(async (decision) => ({
       ...decision,
-      token: await signDecision(secret, { shop: shopId, person: profileId, campaign: decision.campaign_id, variant: decision.variant_id, placement: decision.placement }, now),
+      token: await signDecision(
+        secret,
+        { shop: shopId, person: profileId, campaign: decision.campaign_id, variant: decision.variant_id, placement: decision.placement },
+        now,
+      ),
     })),
   );
 }
@@ -123,14 +142,25 @@ export type NudgeCheck = { ok: true; decisions: Map<TrackedEvent, ReportedDecisi
  * person they absorbed: read only when a batch has such events), and naming the event's campaign
  * and variant. Returns the first bad one, or the decision each event reports.
  */
-export async function checkNudges(env: Env, shopId: string, personIds: () => ReadonlySet<string>, events: readonly IncomingEvent[], now: number): Promise<NudgeCheck> {
+export async function checkNudges(
+  env: Env,
+  shopId: string,
+  personIds: () => ReadonlySet<string>,
+  events: readonly IncomingEvent[],
+  now: number,
+): Promise<NudgeCheck> {
   const decisions = new Map<TrackedEvent, ReportedDecision>();
   let people: ReadonlySet<string> | null = null;
   for (const [index, { event }] of events.entries()) {
     if (!NUDGE_EVENTS.has(event.type)) continue;
     people ??= personIds();
     const claims = await verifyDecision(tokenSecret(env), event.token ?? "");
-    const genuine = claims !== null && claims.shop === shopId && people.has(claims.person) && claims.campaign === event.campaign_id && claims.variant === event.variant_id;
+    const genuine =
+      claims !== null &&
+      claims.shop === shopId &&
+      people.has(claims.person) &&
+      claims.campaign === event.campaign_id &&
+      claims.variant === event.variant_id;
     if (!genuine || !claims) return { ok: false, index };
     decisions.set(event, { id: claims.id, placement: claims.placement, expired: tokenExpired(claims, now) });
   }
@@ -138,7 +168,12 @@ export async function checkNudges(env: Env, shopId: string, personIds: () => Rea
 }
 
 /** The interactions among the events stored, with the segment the person is in now. */
-export function interactionsOf(stored: readonly TrackedEvent[], decisions: Map<TrackedEvent, ReportedDecision>, state: ProfileState | null, now: number): Interaction[] {
+export function interactionsOf(
+  stored: readonly TrackedEvent[],
+  decisions: Map<TrackedEvent, ReportedDecision>,
+  state: ProfileState | null,
+  now: number,
+): Interaction[] {
   if (decisions.size === 0 || !state) return [];
   const segment = deriveProfile(state, now).lifecycle;
   return stored.flatMap((event) => {

@@ -75,11 +75,23 @@ async function absorbOnce(survivor: SurvivorContext, request: AbsorbRequest): Pr
     await absorbed.completeHandOver(profileId);
     return { status: "already" };
   }
-  const handOver = await absorbed.beginHandOver(profileId, survivor.state()?.identifiers.customer_id ?? null, request.cause, request.shopId);
+  const handOver = await absorbed.beginHandOver(
+    profileId,
+    survivor.state()?.identifiers.customer_id ?? null,
+    request.cause,
+    request.shopId,
+  );
   if (handOver.status === "moved") return { status: "absorbed_moved", to: handOver.to };
   // Two people absorbing each other at once: the smaller id survives, the other follows it.
   if (handOver.status === "absorbing_you") return { status: "moved", to: request.absorbedId };
-  const conflictEntry = (reason: string): AuditEntry => ({ at: Date.now(), type: "conflict", survivor: profileId, absorbed: [request.absorbedId], ...request.cause, reason });
+  const conflictEntry = (reason: string): AuditEntry => ({
+    at: Date.now(),
+    type: "conflict",
+    survivor: profileId,
+    absorbed: [request.absorbedId],
+    ...request.cause,
+    reason,
+  });
   if (handOver.status === "conflict") {
     store.appendAudit(conflictEntry(handOver.reason));
     return { status: "conflict", reason: handOver.reason };

@@ -15,9 +15,11 @@ const PAGE_BYTES = 4 * 1024 * 1024;
 const PAGE_ROWS = 5_000;
 
 const PAGE_QUERIES: Record<PagedPart, string> = {
-  events: "SELECT seq, json_object('event_id', event_id, 'type', type, 'ts', ts, 'received_at', received_at, 'body', body) AS row FROM events WHERE seq > ? ORDER BY seq",
+  events:
+    "SELECT seq, json_object('event_id', event_id, 'type', type, 'ts', ts, 'received_at', received_at, 'body', body) AS row FROM events WHERE seq > ? ORDER BY seq",
   seen: "SELECT rowid AS seq, json_object('event_id', event_id, 'seen_at', seen_at) AS row FROM seen_events WHERE rowid > ? ORDER BY rowid",
-  devices: "SELECT rowid AS seq, json_object('anonymous_id', anonymous_id, 'first_seen_at', first_seen_at) AS row FROM devices WHERE rowid > ? ORDER BY rowid",
+  devices:
+    "SELECT rowid AS seq, json_object('anonymous_id', anonymous_id, 'first_seen_at', first_seen_at) AS row FROM devices WHERE rowid > ? ORDER BY rowid",
   token_uses: "SELECT rowid AS seq, json_object('use', use, 'used_at', used_at) AS row FROM token_uses WHERE rowid > ? ORDER BY rowid",
 };
 
@@ -45,7 +47,8 @@ export class PagedRows {
     const rows: Page["rows"] = [];
     let bytes = 0;
     for (const row of this.storage.sql.exec<{ seq: number; row: string }>(PAGE_QUERIES[part], after)) {
-      if (rows.length > 0 && (rows.length >= PAGE_ROWS || bytes + row.row.length > PAGE_BYTES)) return { rows, next: rows[rows.length - 1]?.seq ?? after };
+      if (rows.length > 0 && (rows.length >= PAGE_ROWS || bytes + row.row.length > PAGE_BYTES))
+        return { rows, next: rows[rows.length - 1]?.seq ?? after };
       rows.push({ seq: row.seq, row: row.row });
       bytes += row.row.length;
     }
@@ -56,7 +59,13 @@ export class PagedRows {
   stage(absorbedId: string, part: PagedPart, page: Page): void {
     this.storage.transactionSync(() => {
       for (const { seq, row } of page.rows) {
-        this.storage.sql.exec("INSERT OR IGNORE INTO incoming (absorbed_id, part, seq, row) VALUES (?, ?, ?, ?)", absorbedId, part, seq, row);
+        this.storage.sql.exec(
+          "INSERT OR IGNORE INTO incoming (absorbed_id, part, seq, row) VALUES (?, ?, ?, ?)",
+          absorbedId,
+          part,
+          seq,
+          row,
+        );
       }
     });
   }

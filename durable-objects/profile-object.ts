@@ -15,7 +15,10 @@ import type { EraseResult, IngestRequest, IngestResult, Moved, PersonExport } fr
  * A person absorbs bursts (50 concurrent batches pass) but not a sustained flood. Batches are
  * limited as configured (PROFILE_BATCH_BURST / PROFILE_BATCH_RATE); events allow full batches.
  */
-export function ratePolicies(env: Pick<Env, "PROFILE_BATCH_BURST" | "PROFILE_BATCH_RATE">): { batches: BucketPolicy; events: BucketPolicy } {
+export function ratePolicies(env: Pick<Env, "PROFILE_BATCH_BURST" | "PROFILE_BATCH_RATE">): {
+  batches: BucketPolicy;
+  events: BucketPolicy;
+} {
   const burst = Math.max(1, Number(env.PROFILE_BATCH_BURST) || 100);
   const rate = Math.max(0.1, Number(env.PROFILE_BATCH_RATE) || 20);
   return {
@@ -70,7 +73,13 @@ export class ProfileObject extends DurableObject<Env> {
     if (refused) return refused;
     const limited = this.takeRate(request.events.length, request.receivedAt);
     if (limited) return limited;
-    const nudges = await checkNudges(this.env, request.shopId, () => new Set([this.profileId, ...this.store.absorbed()]), request.events, request.receivedAt);
+    const nudges = await checkNudges(
+      this.env,
+      request.shopId,
+      () => new Set([this.profileId, ...this.store.absorbed()]),
+      request.events,
+      request.receivedAt,
+    );
     if (!nudges.ok) return { ok: false, code: "invalid_token", index: nudges.index };
     // The await above let other calls in (a merge, an erasure): look again before touching state.
     const refusedNow = this.refusal(request);
@@ -148,9 +157,13 @@ export class ProfileObject extends DurableObject<Env> {
   private identityTasks(outcome: BatchOutcome, request: IngestRequest): IdentityTask[] {
     const cause = outcome.stored.find((event) => event.type === "identify") ?? outcome.stored[0];
     const eventId = cause?.id ?? null;
-    const claims = outcome.namedIdentifiers.filter((named) => !this.store.isClaimed(named, named.verified)).map((named) => claimTask(named, named.verified, eventId));
+    const claims = outcome.namedIdentifiers
+      .filter((named) => !this.store.isClaimed(named, named.verified))
+      .map((named) => claimTask(named, named.verified, eventId));
     if (request.source !== "server") return claims;
-    const devices = outcome.addedIdentifiers.flatMap((identifier) => (identifier.kind === "anonymous_id" ? [deviceTask(identifier.value, eventId)] : []));
+    const devices = outcome.addedIdentifiers.flatMap((identifier) =>
+      identifier.kind === "anonymous_id" ? [deviceTask(identifier.value, eventId)] : [],
+    );
     return [...claims, ...devices];
   }
 
@@ -217,12 +230,21 @@ export class ProfileObject extends DurableObject<Env> {
   async beginHandOver(survivor: string, survivorCustomerId: string | null, cause: MergeCause, shopId: string): Promise<HandOver> {
     const route = this.currentRoute;
     if (route.status !== "active") {
-      return route.into === survivor && route.status === "merging" ? { status: "ready", head: this.store.head(this.profileId) } : { status: "moved", to: route.into };
+      return route.into === survivor && route.status === "merging"
+        ? { status: "ready", head: this.store.head(this.profileId) }
+        : { status: "moved", to: route.into };
     }
     if (this.absorbing.has(survivor) && this.profileId < survivor) return { status: "absorbing_you" };
     const own = this.state?.identifiers.customer_id ?? null;
     if (own !== null && survivorCustomerId !== null && own !== survivorCustomerId) {
-      this.store.appendAudit({ at: Date.now(), type: "conflict", survivor, absorbed: [this.profileId], ...cause, reason: "different_customer_ids" });
+      this.store.appendAudit({
+        at: Date.now(),
+        type: "conflict",
+        survivor,
+        absorbed: [this.profileId],
+        ...cause,
+        reason: "different_customer_ids",
+      });
       return { status: "conflict", reason: "different_customer_ids" };
     }
     this.setRoute({ status: "merging", into: survivor, since: Date.now(), shop_id: shopId, cause });
@@ -309,8 +331,15 @@ export class ProfileObject extends DurableObject<Env> {
 
   private heldIdentifiers(): Identifier[] {
     const ids = this.state?.identifiers;
-    const named = ids ? (["email", "customer_id", "phone"] as const).flatMap((kind) => (ids[kind] === undefined ? [] : [{ kind, value: ids[kind] as string }])) : [];
-    const devices = [...new Set([...(ids?.anonymous_ids ?? []), ...this.store.devices()])].map((value) => ({ kind: "anonymous_id" as const, value }));
+    const named = ids
+      ? (["email", "customer_id", "phone"] as const).flatMap((kind) =>
+          ids[kind] === undefined ? [] : [{ kind, value: ids[kind] as string }],
+        )
+      : [];
+    const devices = [...new Set([...(ids?.anonymous_ids ?? []), ...this.store.devices()])].map((value) => ({
+      kind: "anonymous_id" as const,
+      value,
+    }));
     return [...named, ...(ids?.unverified ?? []), ...devices];
   }
 

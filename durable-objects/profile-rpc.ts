@@ -68,4 +68,3 @@ export interface PersonExport {
 
 /** Where an erasure stands in a person's object. */
 export type EraseResult = { status: "erasing"; job: ErasureJob } | { status: "empty" } | Moved;
-

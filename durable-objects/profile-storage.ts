@@ -147,7 +147,14 @@ export class ProfileStorage {
    * this person already counted are left out), their audit and summaries are added, open identity
    * tasks carried over; the united ledger, the merged state and the absorbed ids replace this person's.
    */
-  absorb(head: PersonHead, state: ProfileState, ledger: readonly OrderRecord[], absorbed: readonly string[], entry: AuditEntry, tasks: readonly IdentityTask[]): void {
+  absorb(
+    head: PersonHead,
+    state: ProfileState,
+    ledger: readonly OrderRecord[],
+    absorbed: readonly string[],
+    entry: AuditEntry,
+    tasks: readonly IdentityTask[],
+  ): void {
     const sql = this.storage.sql;
     this.storage.transactionSync(() => {
       this.pages.takeIn(head.profileId);
@@ -214,7 +221,18 @@ export class ProfileStorage {
   forgetAllButRoute(route: Route, entry: AuditEntry): void {
     const sql = this.storage.sql;
     this.storage.transactionSync(() => {
-      for (const table of ["events", "seen_events", "orders", "event_summary", "audit", "devices", "identity_tasks", "claimed", "token_uses", "incoming"]) {
+      for (const table of [
+        "events",
+        "seen_events",
+        "orders",
+        "event_summary",
+        "audit",
+        "devices",
+        "identity_tasks",
+        "claimed",
+        "token_uses",
+        "incoming",
+      ]) {
         sql.exec(`DELETE FROM ${table}`);
       }
       sql.exec("DELETE FROM state");
@@ -264,7 +282,8 @@ export class ProfileStorage {
   }
 
   addTasks(tasks: readonly IdentityTask[]): void {
-    for (const task of tasks) this.storage.sql.exec("INSERT OR REPLACE INTO identity_tasks (key, task) VALUES (?, ?)", task.key, JSON.stringify(task));
+    for (const task of tasks)
+      this.storage.sql.exec("INSERT OR REPLACE INTO identity_tasks (key, task) VALUES (?, ?)", task.key, JSON.stringify(task));
   }
 
   private markClaimed(claim: ClaimedIdentifier): void {
@@ -283,7 +302,10 @@ export class ProfileStorage {
     const rows =
       transactionIds === null
         ? this.storage.sql.exec<Row>("SELECT * FROM orders")
-        : this.storage.sql.exec<Row>("SELECT * FROM orders WHERE transaction_id IN (SELECT value FROM json_each(?))", JSON.stringify(transactionIds));
+        : this.storage.sql.exec<Row>(
+            "SELECT * FROM orders WHERE transaction_id IN (SELECT value FROM json_each(?))",
+            JSON.stringify(transactionIds),
+          );
     for (const row of rows) {
       ledger.set(String(row.transaction_id), {
         transaction_id: String(row.transaction_id),
@@ -303,11 +325,19 @@ export class ProfileStorage {
     this.storage.transactionSync(() => {
       this.writeKey("shop", shopId);
       for (const event of write.events) {
-        sql.exec("INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, ?, ?, ?, ?)", event.id, event.type, event.ts, receivedAt, JSON.stringify(event));
+        sql.exec(
+          "INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, ?, ?, ?, ?)",
+          event.id,
+          event.type,
+          event.ts,
+          receivedAt,
+          JSON.stringify(event),
+        );
         if (event.id !== null) sql.exec("INSERT OR IGNORE INTO seen_events (event_id, seen_at) VALUES (?, ?)", event.id, receivedAt);
       }
       for (const use of write.tokenUses) sql.exec("INSERT OR IGNORE INTO token_uses (use, used_at) VALUES (?, ?)", use, receivedAt);
-      for (const device of write.devices) sql.exec("INSERT OR IGNORE INTO devices (anonymous_id, first_seen_at) VALUES (?, ?)", device, receivedAt);
+      for (const device of write.devices)
+        sql.exec("INSERT OR IGNORE INTO devices (anonymous_id, first_seen_at) VALUES (?, ?)", device, receivedAt);
       this.addTasks(write.tasks);
       this.writeOrders(write.orders);
       this.writeKey("profile", state);
@@ -370,6 +400,8 @@ export class ProfileStorage {
   }
 
   summary(): { day: string; type: string; count: number }[] {
-    return this.storage.sql.exec<{ day: string; type: string; count: number }>("SELECT day, type, count FROM event_summary ORDER BY day").toArray();
+    return this.storage.sql
+      .exec<{ day: string; type: string; count: number }>("SELECT day, type, count FROM event_summary ORDER BY day")
+      .toArray();
   }
 }

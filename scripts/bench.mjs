@@ -34,7 +34,8 @@ const WARMUP_SECONDS = positive("BENCH_WARMUP_SECONDS", 2, { allowZero: true });
 // VM's disk flushes made the figures swing by 2x between runs. The platform's storage is not a
 // local disk either, so the bench measures the Worker and the objects, not the disk.
 const RAM_DISK = "/dev/shm";
-const PERSIST_TO = process.env.BENCH_PERSIST_TO ?? (existsSync(RAM_DISK) ? path.join(RAM_DISK, "nudge-bench") : path.join(".wrangler", "bench"));
+const PERSIST_TO =
+  process.env.BENCH_PERSIST_TO ?? (existsSync(RAM_DISK) ? path.join(RAM_DISK, "nudge-bench") : path.join(".wrangler", "bench"));
 const RESULTS_DIR = path.join(ROOT, "bench-results");
 
 const ORIGIN = "http://localhost:3000";
@@ -87,7 +88,9 @@ const SCENARIOS = [
       path: "/v1/events",
       headers: { authorization: `Bearer ${SECRET_KEY}`, "content-type": "application/json" },
       body: json({
-        events: [{ id: `${run.id}-e${n}`, type: "page_view", customer_id: `bench-c${n % CUSTOMERS}`, page: { url: `${ORIGIN}/p/${n % 50}` } }],
+        events: [
+          { id: `${run.id}-e${n}`, type: "page_view", customer_id: `bench-c${n % CUSTOMERS}`, page: { url: `${ORIGIN}/p/${n % 50}` } },
+        ],
       }),
     }),
   },
@@ -109,7 +112,12 @@ const SCENARIOS = [
       method: "POST",
       path: "/v1/decide",
       headers: { origin: ORIGIN, "content-type": "application/json" },
-      body: json({ site: SITE_KEY, anonymous_id: `bench-v${n % VISITORS}`, placements: PLACEMENTS, context: { url: `${ORIGIN}/products/${n % 50}` } }),
+      body: json({
+        site: SITE_KEY,
+        anonymous_id: `bench-v${n % VISITORS}`,
+        placements: PLACEMENTS,
+        context: { url: `${ORIGIN}/products/${n % 50}` },
+      }),
     }),
   },
   {
@@ -118,7 +126,10 @@ const SCENARIOS = [
     pool: VISITORS,
     request: (n, run) => {
       const batch = pageViewBatch(`bench-v${n % VISITORS}`, `${run.id}-d${n}`, n);
-      return { ...batch, body: json({ ...JSON.parse(batch.body), placements: PLACEMENTS, context: { url: `${ORIGIN}/products/${n % 50}` } }) };
+      return {
+        ...batch,
+        body: json({ ...JSON.parse(batch.body), placements: PLACEMENTS, context: { url: `${ORIGIN}/products/${n % 50}` } }),
+      };
     },
   },
   {
@@ -152,7 +163,9 @@ async function createCampaigns(baseUrl) {
         name: `Bench campaign ${i}`,
         placement: PLACEMENTS[i % 3],
         priority: i % 5,
-        audience: { all: [{ attr: "counters.page_views", op: "gte", value: i % 3 }, { not: { attr: "segments", op: "contains", value: "vip" } }] },
+        audience: {
+          all: [{ attr: "counters.page_views", op: "gte", value: i % 3 }, { not: { attr: "segments", op: "contains", value: "vip" } }],
+        },
         caps: { per_day: 50, lifetime: 1000, stop_after_click: true, stop_after_conversion: true },
         holdout: 0.1,
         variants: [
@@ -170,7 +183,13 @@ async function createCampaigns(baseUrl) {
 const TARGETS = [
   { scenario: "collect", metric: "throughput_ratio", op: ">=", value: 0.5, label: "collect >= 0.5x healthz throughput" },
   { scenario: "collect", metric: "p99_ratio", op: "<=", value: 3, label: "collect p99 <= 3x healthz p99" },
-  { scenario: "collect-merged", metric: "vs_unmerged", op: ">=", value: 0.9, label: "merged-device collect ratio >= 0.9x the unmerged one" },
+  {
+    scenario: "collect-merged",
+    metric: "vs_unmerged",
+    op: ">=",
+    value: 0.9,
+    label: "merged-device collect ratio >= 0.9x the unmerged one",
+  },
   { scenario: "decide", metric: "throughput_ratio", op: ">=", value: 0.6, label: "decide >= 0.6x healthz throughput" },
   { scenario: "collect-decide", metric: "throughput_ratio", op: ">=", value: 0.5, label: "collect+decide >= 0.5x healthz throughput" },
 ];
@@ -178,11 +197,16 @@ const TARGETS = [
 /** The pure decision engine on its own: `vitest bench` prints decisions per second. */
 function benchCore() {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "bench", "--run", "--project", "core"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "bench", "--run", "--project", "core"],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+    );
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.on("close", () => {
       const line = output.split("\n").find((l) => l.includes("decisions for one profile"));
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the ANSI colour codes vitest prints
       const hz = line ? /·\s.*?\s{2,}([\d,.]+)/.exec(line.replace(/\u001b\[[0-9;]*m/g, "")) : null;
       resolve(hz ? Number(hz[1].replace(/,/g, "")) : null);
     });
@@ -208,14 +232,17 @@ async function mergePairs(baseUrl) {
     const first = await identify(`bench-partner${batch[0]}`, batch[0]);
     if (merged[0].profile_id !== first.profile_id) throw new Error("the second device was not merged into the first");
   }
-  process.stdout.write(`prepare: ${MERGED_PAIRS} visitors merged into people of other devices in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `prepare: ${MERGED_PAIRS} visitors merged into people of other devices in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }
 
 function positive(name, fallback, { allowZero = false } = {}) {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) throw new Error(`${name} must be a ${allowZero ? "non-negative" : "positive"} number, got ${raw}`);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0))
+    throw new Error(`${name} must be a ${allowZero ? "non-negative" : "positive"} number, got ${raw}`);
   return value;
 }
 
@@ -266,7 +293,11 @@ async function warmUp(scenario, baseUrl, run) {
     const started = Date.now();
     await load(scenario, baseUrl, run, { amount: scenario.pool });
     const seconds = (Date.now() - started) / 1000;
-    run.firstTouches[scenario.name] ??= { requests: scenario.pool, seconds: Number(seconds.toFixed(2)), requests_per_second: Number((scenario.pool / seconds).toFixed(1)) };
+    run.firstTouches[scenario.name] ??= {
+      requests: scenario.pool,
+      seconds: Number(seconds.toFixed(2)),
+      requests_per_second: Number((scenario.pool / seconds).toFixed(1)),
+    };
     process.stdout.write(` (${scenario.pool} people in ${seconds.toFixed(1)} s)`);
   }
   if (WARMUP_SECONDS > 0) await load(scenario, baseUrl, run, { seconds: WARMUP_SECONDS });
@@ -289,7 +320,13 @@ function summarize(scenario, result) {
     connections: scenario.connections ?? CONNECTIONS,
     requests_per_second: result.requests.mean,
     total_requests: result.requests.total,
-    latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, mean: result.latency.average, max: result.latency.max },
+    latency_ms: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      mean: result.latency.average,
+      max: result.latency.max,
+    },
     non_2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -336,7 +373,9 @@ async function main() {
   const run = { id: `b${Date.now().toString(36)}`, counters: Object.fromEntries(scenarios.map((s) => [s.name, 0])), firstTouches: {} };
   const info = machine();
 
-  console.log(`machine: ${info.cpu_model} × ${info.cpu_count}, ${info.total_memory_gib} GiB, Node ${info.node}, ${info.platform}, load ${info.load_average.join(" ")}`);
+  console.log(
+    `machine: ${info.cpu_model} × ${info.cpu_count}, ${info.total_memory_gib} GiB, Node ${info.node}, ${info.platform}, load ${info.load_average.join(" ")}`,
+  );
   console.log(`load:    ${CONNECTIONS} connections, ${SECONDS} s per scenario (warm-up ${WARMUP_SECONDS} s), 127.0.0.1 only`);
 
   if (process.env.BENCH_KEEP_STATE !== "1") await rm(path.resolve(ROOT, PERSIST_TO), { recursive: true, force: true });
@@ -364,7 +403,13 @@ async function main() {
   process.on("SIGTERM", onSignal);
 
   try {
-    dev = startDev({ port, persistTo: PERSIST_TO, inspectorPort, quiet: true, vars: { ADMIN_TOKEN: "admin_demo", JURISDICTIONS: "off", DECISION_TOKEN_SECRET: "bench_decision_secret" } });
+    dev = startDev({
+      port,
+      persistTo: PERSIST_TO,
+      inspectorPort,
+      quiet: true,
+      vars: { ADMIN_TOKEN: "admin_demo", JURISDICTIONS: "off", DECISION_TOKEN_SECRET: "bench_decision_secret" },
+    });
     await waitForHealthy(`${baseUrl}/healthz`, { child: dev, timeoutMs: 90_000 });
     console.log(`server:  wrangler dev --log-level warn on ${baseUrl}`);
 
@@ -405,7 +450,8 @@ async function main() {
     const baseRows = rows.filter((row) => row.name === baseline.name);
     const [firstBase] = baseRows;
     const lastBase = baseRows[baseRows.length - 1];
-    const drift = firstBase && lastBase && firstBase.requests_per_second > 0 ? lastBase.requests_per_second / firstBase.requests_per_second - 1 : null;
+    const drift =
+      firstBase && lastBase && firstBase.requests_per_second > 0 ? lastBase.requests_per_second / firstBase.requests_per_second - 1 : null;
 
     const targets = TARGETS.filter((target) => rows.some((row) => row.name === target.scenario)).map((target) => {
       const actual = rows.find((row) => row.name === target.scenario)[target.metric];
@@ -415,20 +461,34 @@ async function main() {
     console.log("");
     printTable(rows);
     console.log("");
-    console.log(`baseline: /healthz measured right before each scenario; it moved ${fmt(drift === null ? null : drift * 100, 0)}% from the first to the last`);
+    console.log(
+      `baseline: /healthz measured right before each scenario; it moved ${fmt(drift === null ? null : drift * 100, 0)}% from the first to the last`,
+    );
     const noisy = drift !== null && Math.abs(drift) > 0.25;
     if (noisy) console.log("note: the runtime (or the machine) slowed during the run; each ratio uses the baseline next to it");
     console.log("");
     for (const target of targets) console.log(`${target.pass ? "PASS" : "MISS"}  ${target.label} (${fmt(target.actual, 2)}x)`);
     const coreHz = await benchCore();
-    if (coreHz !== null) console.log(`pure core: ${Math.round(coreHz)} decisions per second for one profile against 100 campaigns (3 placements)`);
+    if (coreHz !== null)
+      console.log(`pure core: ${Math.round(coreHz)} decisions per second for one profile against 100 campaigns (3 placements)`);
     const merges = rows.find((row) => row.name === "identify-merge");
-    if (merges) console.log(`merge latency (identify of a new device with a known email): p50 ${fmt(merges.latency_ms.p50, 0)} ms, p99 ${fmt(merges.latency_ms.p99, 0)} ms at ${merges.connections} connections`);
+    if (merges)
+      console.log(
+        `merge latency (identify of a new device with a known email): p50 ${fmt(merges.latency_ms.p50, 0)} ms, p99 ${fmt(merges.latency_ms.p99, 0)} ms at ${merges.connections} connections`,
+      );
 
     const report = {
       date: new Date().toISOString(),
       machine: info,
-      config: { seconds: SECONDS, connections: CONNECTIONS, warmup_seconds: WARMUP_SECONDS, server: "wrangler dev --log-level warn", base_url: baseUrl, visitors: VISITORS, customers: CUSTOMERS },
+      config: {
+        seconds: SECONDS,
+        connections: CONNECTIONS,
+        warmup_seconds: WARMUP_SECONDS,
+        server: "wrangler dev --log-level warn",
+        base_url: baseUrl,
+        visitors: VISITORS,
+        customers: CUSTOMERS,
+      },
       baseline: { name: baseline.name, method: "measured right before each scenario", drift, noisy },
       warmup_first_touches: run.firstTouches,
       results: rows,

@@ -73,7 +73,9 @@ function startWebhookReceiver() {
   return new Promise((resolve, reject) => {
     server.once("error", (error) => {
       if (WEBHOOK_PORT === 0) return reject(new Error(`webhook receiver not started (${error.code ?? error.message})`));
-      log(`webhook receiver not started on 127.0.0.1:${WEBHOOK_PORT} (${error.code ?? error.message}); messages go to whatever listens there`);
+      log(
+        `webhook receiver not started on 127.0.0.1:${WEBHOOK_PORT} (${error.code ?? error.message}); messages go to whatever listens there`,
+      );
       resolve(null);
     });
     server.listen(WEBHOOK_PORT, "127.0.0.1", () => resolve(server));
@@ -81,7 +83,11 @@ function startWebhookReceiver() {
 }
 
 function banner(receiverPort) {
-  const collect = JSON.stringify({ site: "pk_demo", anonymous_id: "demo-1", events: [{ type: "page_view", page: { url: "http://localhost:3000/" } }] });
+  const collect = JSON.stringify({
+    site: "pk_demo",
+    anonymous_id: "demo-1",
+    events: [{ type: "page_view", page: { url: "http://localhost:3000/" } }],
+  });
   console.log(`
   Nudge is running at ${BASE}
 
@@ -140,7 +146,10 @@ try {
   await prepareDatabase();
   await pointDemoWebhookAt(receiverPort);
   log(`starting wrangler dev on ${BASE}…`);
-  dev = startDev({ port: PORT, vars: { ADMIN_TOKEN: "admin_demo", ALLOW_PRIVATE_WEBHOOKS, JURISDICTIONS: "off", DECISION_TOKEN_SECRET: "demo_decision_secret" } });
+  dev = startDev({
+    port: PORT,
+    vars: { ADMIN_TOKEN: "admin_demo", ALLOW_PRIVATE_WEBHOOKS, JURISDICTIONS: "off", DECISION_TOKEN_SECRET: "demo_decision_secret" },
+  });
   dev.exited.then(({ code, signal }) => {
     if (stopping) return;
     console.error(`[start] wrangler dev stopped (${signal ?? `exit ${code}`})`);

@@ -1,3 +1,4 @@
+import type { ApiProfile } from "../core/profile-view";
 import { SELF } from "cloudflare:test";
 
 export const BASE = "https://nudge.test";
@@ -46,7 +47,11 @@ export function visitorId(label = "v"): string {
   return `${label}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-export function collect(shop: TestShop, body: Record<string, unknown>, init: { origin?: string | null; contentType?: string } = {}): Promise<Response> {
+export function collect(
+  shop: TestShop,
+  body: Record<string, unknown>,
+  init: { origin?: string | null; contentType?: string } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { "content-type": init.contentType ?? "application/json" };
   if (init.origin !== null) headers.origin = init.origin ?? SHOP_ORIGIN;
   return SELF.fetch(`${BASE}/v1/collect`, { method: "POST", headers, body: JSON.stringify({ site: shop.site_key, ...body }) });
@@ -69,7 +74,8 @@ export function api(shop: TestShop, method: string, path: string, body?: unknown
   return SELF.fetch(`${BASE}${path}`, init);
 }
 
-export async function getProfile(shop: TestShop, key: string): Promise<{ status: number; body: any }> {
+/** A profile as the API answers it; on a 404 the fields are absent (tests check the status first). */
+export async function getProfile(shop: TestShop, key: string): Promise<{ status: number; body: ApiProfile }> {
   const response = await api(shop, "GET", `/v1/profiles/${encodeURIComponent(key)}`);
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as ApiProfile };
 }

@@ -9,7 +9,12 @@ import { queueNbaOutcomes, type NbaOutcome } from "./nba-outcomes";
  * What a person's object needs to decide: the shop's active campaigns for the placements asked
  * for (from the per-shop cache: no query per decision), the context, the shop's time zone.
  */
-export async function decideRequest(db: Database, shop: Shop, placements: readonly string[], context: Record<string, unknown>): Promise<DecideRequest | undefined> {
+export async function decideRequest(
+  db: Database,
+  shop: Shop,
+  placements: readonly string[],
+  context: Record<string, unknown>,
+): Promise<DecideRequest | undefined> {
   if (placements.length === 0) return undefined;
   const active = await activeCampaigns(db, shop.id);
   const bandit = placements.includes("nba") ? await banditState(db, shop.id) : {};
@@ -28,13 +33,20 @@ export async function withCampaigns(db: Database, shop: Shop, request: DecideReq
  * `nba` placement: an impression is a trial of its action in the person's segment, a click a
  * success. The counts are written with others of this isolate, after the answer (`ctx.waitUntil`).
  */
-export async function learnFromInteractions(db: Database, shop: Shop, interactions: readonly Interaction[], ctx: Pick<ExecutionContext, "waitUntil">): Promise<void> {
+export async function learnFromInteractions(
+  db: Database,
+  shop: Shop,
+  interactions: readonly Interaction[],
+  ctx: Pick<ExecutionContext, "waitUntil">,
+): Promise<void> {
   const nba = interactions.filter((interaction) => interaction.placement === "nba" && interaction.type !== "nudge_dismiss");
   if (nba.length === 0) return;
   const actions = new Map((await activeCampaigns(db, shop.id)).campaigns.map((campaign) => [campaign.id, campaign.action]));
   const outcomes: NbaOutcome[] = nba.flatMap((interaction) => {
     const action = actions.get(interaction.campaign_id);
-    return action ? [{ segment: interaction.segment, action, kind: interaction.type === "nudge_click" ? ("success" as const) : ("trial" as const) }] : [];
+    return action
+      ? [{ segment: interaction.segment, action, kind: interaction.type === "nudge_click" ? ("success" as const) : ("trial" as const) }]
+      : [];
   });
   queueNbaOutcomes(db, shop.id, outcomes, ctx);
 }

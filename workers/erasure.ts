@@ -41,7 +41,13 @@ export async function erasePerson(profiles: Profiles, db: Database, shopId: stri
  * The job to finish: the one the object recorded; for an empty object still named by the index
  * (its job lost), a job for the index alone; null when the identifier was erased before.
  */
-async function jobFor(db: Database, shopId: string, profileId: string, identifier: Identifier, result: Exclude<EraseResult, { ok: false }>): Promise<ErasureJob | null> {
+async function jobFor(
+  db: Database,
+  shopId: string,
+  profileId: string,
+  identifier: Identifier,
+  result: Exclude<EraseResult, { ok: false }>,
+): Promise<ErasureJob | null> {
   if (result.status === "erasing") return result.job;
   if (await anyIdentityOf(db, shopId, [profileId])) return { people: [profileId], identifiers: [], started_at: Date.now() };
   if (await wasErased(db, shopId, identifier)) return null;

@@ -28,7 +28,8 @@ export async function unprovenKinds(shop: Shop, event: TrackedEvent): Promise<Id
   if (event.type !== "identify" || shop.settings.identity_verification === "off") return [];
   const named = traitIdentifiers(event);
   const subject = proofSubject(named);
-  const proven = subject !== null && event.user_hash !== undefined && (await verifyUserHash(shop.identitySecret, subject.value, event.user_hash));
+  const proven =
+    subject !== null && event.user_hash !== undefined && (await verifyUserHash(shop.identitySecret, subject.value, event.user_hash));
   return named.filter((identifier) => !proven || identifier.kind !== subject?.kind).map((identifier) => identifier.kind);
 }
 

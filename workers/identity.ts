@@ -72,7 +72,13 @@ class Settlement {
  * are handed out again with the person's next batch, so a failure half-way is retried.
  * Returns the person the events belong to now.
  */
-export async function settleIdentity(profiles: Profiles, db: Database, shopId: string, profileId: string, tasks: readonly IdentityTask[]): Promise<string> {
+export async function settleIdentity(
+  profiles: Profiles,
+  db: Database,
+  shopId: string,
+  profileId: string,
+  tasks: readonly IdentityTask[],
+): Promise<string> {
   if (tasks.length === 0) return profileId;
   const settlement = new Settlement();
   let person = profileId;
@@ -82,8 +88,21 @@ export async function settleIdentity(profiles: Profiles, db: Database, shopId: s
     settlement.finish(task);
   }
   const claims = tasks.filter((task): task is ClaimTask => task.type === "claim");
-  person = await settleProvenClaims(profiles, db, shopId, person, claims.filter((task) => task.verified), settlement);
-  await settleUnprovenClaims(db, shopId, person, claims.filter((task) => !task.verified), settlement);
+  person = await settleProvenClaims(
+    profiles,
+    db,
+    shopId,
+    person,
+    claims.filter((task) => task.verified),
+    settlement,
+  );
+  await settleUnprovenClaims(
+    db,
+    shopId,
+    person,
+    claims.filter((task) => !task.verified),
+    settlement,
+  );
   for (const task of tasks) {
     if (task.type !== "device") continue;
     const home = homeObjectId(profiles, shopId, { kind: "anonymous_id", value: task.anonymous_id });
@@ -99,11 +118,26 @@ export async function settleIdentity(profiles: Profiles, db: Database, shopId: s
   return person;
 }
 
-async function settleProvenClaims(profiles: Profiles, db: Database, shopId: string, profileId: string, tasks: readonly ClaimTask[], settlement: Settlement): Promise<string> {
-  const lost = await claimIdentifiers(db, shopId, profileId, tasks.map((task) => task.identifier), true);
-  const taskOf = (identifier: Identifier) => tasks.find((task) => task.identifier.kind === identifier.kind && task.identifier.value === identifier.value);
+async function settleProvenClaims(
+  profiles: Profiles,
+  db: Database,
+  shopId: string,
+  profileId: string,
+  tasks: readonly ClaimTask[],
+  settlement: Settlement,
+): Promise<string> {
+  const lost = await claimIdentifiers(
+    db,
+    shopId,
+    profileId,
+    tasks.map((task) => task.identifier),
+    true,
+  );
+  const taskOf = (identifier: Identifier) =>
+    tasks.find((task) => task.identifier.kind === identifier.kind && task.identifier.value === identifier.value);
   for (const task of tasks) {
-    if (!lost.some(({ identifier }) => identifier.kind === task.identifier.kind && identifier.value === task.identifier.value)) settlement.finish(task, { ...task.identifier, verified: true });
+    if (!lost.some(({ identifier }) => identifier.kind === task.identifier.kind && identifier.value === task.identifier.value))
+      settlement.finish(task, { ...task.identifier, verified: true });
   }
   let person = profileId;
   let merged = false;
@@ -118,7 +152,9 @@ async function settleProvenClaims(profiles: Profiles, db: Database, shopId: stri
     const cause: MergeCause = { identifier, event_id: task.event_id };
     // The first merge brings this person to the owner of the strongest identifier; that survivor
     // then absorbs the owners of weaker ones.
-    const result = merged ? await merge(profiles, db, shopId, person, current.profileId, cause) : await merge(profiles, db, shopId, current.profileId, person, cause);
+    const result = merged
+      ? await merge(profiles, db, shopId, person, current.profileId, cause)
+      : await merge(profiles, db, shopId, current.profileId, person, cause);
     // A refused merge (a conflict) is final: the claim is not retried with every batch.
     settlement.finish(task, { ...identifier, verified: true });
     if (!result) continue;
@@ -135,8 +171,20 @@ async function takeOverOrOwner(db: Database, shopId: string, person: string, ide
   return ownerOf(await freshOwners(db, shopId, [identifier]), shopId, identifier) ?? owner;
 }
 
-async function settleUnprovenClaims(db: Database, shopId: string, person: string, tasks: readonly ClaimTask[], settlement: Settlement): Promise<void> {
+async function settleUnprovenClaims(
+  db: Database,
+  shopId: string,
+  person: string,
+  tasks: readonly ClaimTask[],
+  settlement: Settlement,
+): Promise<void> {
   if (tasks.length === 0) return;
-  await claimIdentifiers(db, shopId, person, tasks.map((task) => task.identifier), false);
+  await claimIdentifiers(
+    db,
+    shopId,
+    person,
+    tasks.map((task) => task.identifier),
+    false,
+  );
   for (const task of tasks) settlement.finish(task, { ...task.identifier, verified: false });
 }

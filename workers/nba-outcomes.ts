@@ -28,17 +28,27 @@ let flushes = 0;
 function keep(counts: NbaCounts): void {
   const key = JSON.stringify([counts.shopId, counts.segment, counts.action]);
   const current = pending.get(key);
-  pending.set(key, current ? { ...current, trials: current.trials + counts.trials, successes: current.successes + counts.successes } : counts);
+  pending.set(
+    key,
+    current ? { ...current, trials: current.trials + counts.trials, successes: current.successes + counts.successes } : counts,
+  );
   pendingOutcomes += counts.trials + counts.successes;
 }
 
 /** The background flush logs a failure instead of failing the request; the counts stay pending. */
 function flushInBackground(db: Database): Promise<void> {
-  return flushNbaOutcomes(db).catch((error: unknown) => console.error("next-best-action outcomes not written, kept for the next flush:", error));
+  return flushNbaOutcomes(db).catch((error: unknown) =>
+    console.error("next-best-action outcomes not written, kept for the next flush:", error),
+  );
 }
 
 /** Adds a shop's outcomes to the isolate's pending counts and makes sure a flush will write them. */
-export function queueNbaOutcomes(db: Database, shopId: string, outcomes: readonly NbaOutcome[], ctx: Pick<ExecutionContext, "waitUntil">): void {
+export function queueNbaOutcomes(
+  db: Database,
+  shopId: string,
+  outcomes: readonly NbaOutcome[],
+  ctx: Pick<ExecutionContext, "waitUntil">,
+): void {
   for (const { segment, action, kind } of outcomes) {
     keep({ shopId, segment, action, trials: kind === "trial" ? 1 : 0, successes: kind === "success" ? 1 : 0 });
   }

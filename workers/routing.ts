@@ -47,7 +47,13 @@ export interface PersonRoute {
  * strongest identifier's home object: never the owner of a weaker identifier, which may be
  * another customer (the identity service then merges or records the conflict).
  */
-export function pickRoute(profiles: Profiles, shopId: string, identifiers: readonly Identifier[], known: Map<string, Owner>, provenOnly: boolean): PersonRoute {
+export function pickRoute(
+  profiles: Profiles,
+  shopId: string,
+  identifiers: readonly Identifier[],
+  known: Map<string, Owner>,
+  provenOnly: boolean,
+): PersonRoute {
   const ranked = IDENTIFIER_STRENGTH.flatMap((kind) => identifiers.filter((identifier) => identifier.kind === kind));
   const strongest = ranked[0];
   if (!strongest) throw new ApiError(400, "no_identifier", "The request names no person");
@@ -59,7 +65,13 @@ export function pickRoute(profiles: Profiles, shopId: string, identifiers: reado
   return device ? deviceRoute(profiles, shopId, device.value) : { start: home, home };
 }
 
-export async function resolveRoute(profiles: Profiles, db: Database, shopId: string, identifiers: readonly Identifier[], provenOnly: boolean): Promise<PersonRoute> {
+export async function resolveRoute(
+  profiles: Profiles,
+  db: Database,
+  shopId: string,
+  identifiers: readonly Identifier[],
+  provenOnly: boolean,
+): Promise<PersonRoute> {
   const indexed = identifiers.filter((identifier) => identifier.kind !== "anonymous_id");
   return pickRoute(profiles, shopId, identifiers, await lookupOwners(db, shopId, indexed), provenOnly);
 }
@@ -99,8 +111,10 @@ async function callObject<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     const flags = error as { overloaded?: boolean; retryable?: boolean };
     console.warn("profile object call failed", { overloaded: flags.overloaded, retryable: flags.retryable, error: String(error) });
-    if (flags.overloaded) throw new ApiError(429, "rate_limited", "This person receives too many events; retry later", undefined, { "Retry-After": "1" });
-    if (flags.retryable) throw new ApiError(503, "unavailable", "The profile store is briefly unavailable; retry", undefined, { "Retry-After": "1" });
+    if (flags.overloaded)
+      throw new ApiError(429, "rate_limited", "This person receives too many events; retry later", undefined, { "Retry-After": "1" });
+    if (flags.retryable)
+      throw new ApiError(503, "unavailable", "The profile store is briefly unavailable; retry", undefined, { "Retry-After": "1" });
     throw error;
   }
 }
@@ -119,14 +133,24 @@ export async function ingestInto(
   withCampaigns?: (decide: DecideRequest) => Promise<DecideRequest>,
 ): Promise<Ingested> {
   const viaHome = profileId === home;
-  const { value } = await follow<IngestResult>(profiles, profileId, async (stub, hop) => (await stub.ingest({ ...request, viaHome: viaHome && hop === 0 })) as IngestResult);
+  const { value } = await follow<IngestResult>(
+    profiles,
+    profileId,
+    async (stub, hop) => (await stub.ingest({ ...request, viaHome: viaHome && hop === 0 })) as IngestResult,
+  );
   if (value.ok) return value;
   if (value.code === "need_campaigns") {
-    if (!request.decide || !withCampaigns || request.decide.campaigns) throw new Error("the profile object asked for campaigns it was sent");
+    if (!request.decide || !withCampaigns || request.decide.campaigns)
+      throw new Error("the profile object asked for campaigns it was sent");
     return ingestInto(profiles, profileId, { ...request, decide: await withCampaigns(request.decide) }, home);
   }
   if (value.code === "invalid_token") {
-    throw new ApiError(400, "invalid_token", `events[${value.index}].token: not a decision token of this shop for this person, campaign and variant`, `events[${value.index}].token`);
+    throw new ApiError(
+      400,
+      "invalid_token",
+      `events[${value.index}].token: not a decision token of this shop for this person, campaign and variant`,
+      `events[${value.index}].token`,
+    );
   }
   if (value.code === "erased") {
     if (viaHome) throw new ApiError(503, "unavailable", "The person was just erased; retry", undefined, { "Retry-After": "1" });

@@ -31,7 +31,10 @@ function mapChannelSecrets(channels: unknown, replace: (secret: string, channel:
   if (!isPlain(channels)) return channels;
   const entries = Object.entries(channels).map(([channel, config]) => {
     if (!isPlain(config)) return [channel, config];
-    const fields = Object.entries(config).map(([field, value]) => [field, typeof value === "string" && isSecretField(channel, field) ? replace(value, channel, field) : value]);
+    const fields = Object.entries(config).map(([field, value]) => [
+      field,
+      typeof value === "string" && isSecretField(channel, field) ? replace(value, channel, field) : value,
+    ]);
     return [channel, Object.fromEntries(fields)];
   });
   return Object.fromEntries(entries);
@@ -45,12 +48,23 @@ export function maskSettingsSecrets(settings: ShopSettings): ShopSettings {
 function storedSecret(stored: ShopSettings, channel: string, field: string): string {
   const config: unknown = (stored.channels as Plain)[channel];
   const value = isPlain(config) ? config[field] : undefined;
-  if (typeof value !== "string") throw new ApiError(400, "masked_secret", "There is no stored secret here to keep; send the secret itself", `channels.${channel}.${field}`);
+  if (typeof value !== "string")
+    throw new ApiError(
+      400,
+      "masked_secret",
+      "There is no stored secret here to keep; send the secret itself",
+      `channels.${channel}.${field}`,
+    );
   return value;
 }
 
 /** Puts the stored secret back wherever the merged settings carry a masked value. */
 export function unmaskSecrets(merged: unknown, stored: ShopSettings): unknown {
   if (!isPlain(merged)) return merged;
-  return { ...merged, channels: mapChannelSecrets(merged.channels, (value, channel, field) => (value.startsWith(MASK) ? storedSecret(stored, channel, field) : value)) };
+  return {
+    ...merged,
+    channels: mapChannelSecrets(merged.channels, (value, channel, field) =>
+      value.startsWith(MASK) ? storedSecret(stored, channel, field) : value,
+    ),
+  };
 }

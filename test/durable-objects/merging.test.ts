@@ -13,7 +13,17 @@ const pageViews = (prefix: string, count: number, ts = Date.now()): IncomingEven
   Array.from({ length: count }, (_, i) => ({ event: { id: `${prefix}-${i}`, type: "page_view", ts }, identifiers: [] }));
 
 function batch(events: IncomingEvent[]): IngestRequest {
-  return { shopId: "shop", consentMode: "implied", source: "server", events, batchConsent: null, batchIdentifiers: [], receivedAt: Date.now(), viaHome: true, segmentRules: {} };
+  return {
+    shopId: "shop",
+    consentMode: "implied",
+    source: "server",
+    events,
+    batchConsent: null,
+    batchIdentifiers: [],
+    receivedAt: Date.now(),
+    viaHome: true,
+    segmentRules: {},
+  };
 }
 
 const cause = { identifier: { kind: "email" as const, value: "pair@example.com" }, event_id: null };
@@ -23,7 +33,12 @@ async function counters(stub: DurableObjectStub<ProfileObject>) {
 }
 
 async function auditOf(stub: DurableObjectStub<ProfileObject>) {
-  return runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ entry: string }>("SELECT entry FROM audit").toArray().map((row) => JSON.parse(row.entry) as { type: string }));
+  return runInDurableObject(stub, (_instance, state) =>
+    state.storage.sql
+      .exec<{ entry: string }>("SELECT entry FROM audit")
+      .toArray()
+      .map((row) => JSON.parse(row.entry) as { type: string }),
+  );
 }
 
 describe("merging two people", () => {
@@ -37,14 +52,20 @@ describe("merging two people", () => {
     expect(results.filter((result) => result.status === "merged")).toHaveLength(results.length);
     expect(await counters(survivor)).toMatchObject({ events: 8, page_views: 8 });
     expect((await auditOf(survivor)).filter((entry) => entry.type === "merge")).toHaveLength(1);
-    const rows = await runInDurableObject(survivor, (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n);
+    const rows = await runInDurableObject(
+      survivor,
+      (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n,
+    );
     expect(rows).toBe(8);
   });
 
   it("counts an event once when its id reached both people before they merged", async () => {
     const tag = `${Date.now()}-${Math.random()}`;
     const [survivor, absorbed] = [person(`s-${tag}`), person(`a-${tag}`)];
-    const retried: IncomingEvent = { event: { id: "retried", type: "view_item", ts: Date.now(), items: [{ item_id: "mug", item_category: "kitchen" }] }, identifiers: [] };
+    const retried: IncomingEvent = {
+      event: { id: "retried", type: "view_item", ts: Date.now(), items: [{ item_id: "mug", item_category: "kitchen" }] },
+      identifiers: [],
+    };
     await survivor.ingest(batch([retried, ...pageViews("s", 2)]));
     await absorbed.ingest(batch([retried, ...pageViews("a", 2)]));
     const absorbedId = env.PROFILES.idFromName(`a-${tag}`).toString();
@@ -61,7 +82,10 @@ describe("merging two people", () => {
     const padding = "x".repeat(30_000);
     // 1,500 events of 30 KB: 45 MB, more than one RPC message may carry.
     for (let round = 0; round < 15; round++) {
-      const events = Array.from({ length: 100 }, (_, i) => ({ event: { id: `big-${round}-${i}`, type: "note", ts: Date.now(), properties: { padding } }, identifiers: [] }));
+      const events = Array.from({ length: 100 }, (_, i) => ({
+        event: { id: `big-${round}-${i}`, type: "note", ts: Date.now(), properties: { padding } },
+        identifiers: [],
+      }));
       expect(await absorbed.ingest(batch(events))).toMatchObject({ ok: true, stored: 100 });
     }
     const absorbedId = env.PROFILES.idFromName(`a-${tag}`).toString();

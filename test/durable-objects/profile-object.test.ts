@@ -25,7 +25,9 @@ describe("ProfileObject storage", () => {
       source: "server",
       events: [pageView("old-1", now - 80 * DAY), pageView("old-2", now - 80 * DAY), pageView("new-1", now - DAY)],
       batchConsent: null,
-      batchIdentifiers: [], viaHome: true, segmentRules: {},
+      batchIdentifiers: [],
+      viaHome: true,
+      segmentRules: {},
       receivedAt: now,
     });
     const result = await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now + 11 * DAY));
@@ -56,17 +58,38 @@ describe("ProfileObject storage", () => {
     });
     const result = await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now));
     expect(result.summarized).toBe(1);
-    const left = await runInDurableObject(person, (_instance, state) => state.storage.sql.exec<{ event_id: string }>("SELECT event_id FROM events").toArray().map((row) => row.event_id));
+    const left = await runInDurableObject(person, (_instance, state) =>
+      state.storage.sql
+        .exec<{ event_id: string }>("SELECT event_id FROM events")
+        .toArray()
+        .map((row) => row.event_id),
+    );
     expect(left).toEqual(["kept"]);
   });
 
   it("holds the raw-event cap on every write, not only after the daily compaction", async () => {
     const person = stub(`write-cap-${Date.now()}`);
     const now = Date.now();
-    const request = (id: string) => ({ shopId: "s", consentMode: "implied" as const, source: "server" as const, events: [pageView(id, now)], batchConsent: null, batchIdentifiers: [], viaHome: true, segmentRules: {}, receivedAt: now });
+    const request = (id: string) => ({
+      shopId: "s",
+      consentMode: "implied" as const,
+      source: "server" as const,
+      events: [pageView(id, now)],
+      batchConsent: null,
+      batchIdentifiers: [],
+      viaHome: true,
+      segmentRules: {},
+      receivedAt: now,
+    });
     await runInDurableObject(person, (_instance, state) => {
       state.storage.transactionSync(() => {
-        for (let i = 0; i < MAX_RAW_EVENTS; i++) state.storage.sql.exec("INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, 'page_view', ?, ?, '{}')", `bulk-${i}`, now - 1000 + i, now);
+        for (let i = 0; i < MAX_RAW_EVENTS; i++)
+          state.storage.sql.exec(
+            "INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, 'page_view', ?, ?, '{}')",
+            `bulk-${i}`,
+            now - 1000 + i,
+            now,
+          );
       });
     });
     expect(await person.ingest(request("over"))).toMatchObject({ ok: true, stored: 1 });
@@ -79,11 +102,26 @@ describe("ProfileObject storage", () => {
   it("folds the oldest raw events into the summary beyond the row cap, however recent", async () => {
     const person = stub(`cap-${Date.now()}`);
     const now = Date.now();
-    await person.ingest({ shopId: "s", consentMode: "implied", source: "server", events: [pageView("first", now)], batchConsent: null, batchIdentifiers: [], viaHome: true, segmentRules: {}, receivedAt: now });
+    await person.ingest({
+      shopId: "s",
+      consentMode: "implied",
+      source: "server",
+      events: [pageView("first", now)],
+      batchConsent: null,
+      batchIdentifiers: [],
+      viaHome: true,
+      segmentRules: {},
+      receivedAt: now,
+    });
     const result = await runInDurableObject(person, (instance: ProfileObject, state) => {
       state.storage.transactionSync(() => {
         for (let i = 0; i < MAX_RAW_EVENTS + 4; i++) {
-          state.storage.sql.exec("INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, 'page_view', ?, ?, '{}')", `bulk-${i}`, now - 1000 + i, now);
+          state.storage.sql.exec(
+            "INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, 'page_view', ?, ?, '{}')",
+            `bulk-${i}`,
+            now - 1000 + i,
+            now,
+          );
         }
       });
       return instance.compact(now);
@@ -97,7 +135,17 @@ describe("ProfileObject storage", () => {
   it("still de-duplicates an event id within the de-duplication window after compaction", async () => {
     const person = stub(`dedup-${Date.now()}`);
     const now = Date.now();
-    const request = { shopId: "s", consentMode: "implied" as const, source: "server" as const, events: [pageView("once", now)], batchConsent: null, batchIdentifiers: [], viaHome: true, segmentRules: {}, receivedAt: now };
+    const request = {
+      shopId: "s",
+      consentMode: "implied" as const,
+      source: "server" as const,
+      events: [pageView("once", now)],
+      batchConsent: null,
+      batchIdentifiers: [],
+      viaHome: true,
+      segmentRules: {},
+      receivedAt: now,
+    };
     await person.ingest(request);
     await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now + 7 * DAY));
     const retry = await person.ingest({ ...request, receivedAt: now + 7 * DAY });
@@ -107,7 +155,17 @@ describe("ProfileObject storage", () => {
   it("schedules its compaction with an alarm once it holds data", async () => {
     const person = stub(`alarm-${Date.now()}`);
     const now = Date.now();
-    await person.ingest({ shopId: "s", consentMode: "implied", source: "server", events: [pageView("a", now)], batchConsent: null, batchIdentifiers: [], viaHome: true, segmentRules: {}, receivedAt: now });
+    await person.ingest({
+      shopId: "s",
+      consentMode: "implied",
+      source: "server",
+      events: [pageView("a", now)],
+      batchConsent: null,
+      batchIdentifiers: [],
+      viaHome: true,
+      segmentRules: {},
+      receivedAt: now,
+    });
     expect(await runDurableObjectAlarm(person)).toBe(true);
   });
 });

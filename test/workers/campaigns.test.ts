@@ -22,7 +22,9 @@ interface StoredCampaign {
 }
 
 async function count(shopId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM campaigns WHERE shop_id = ? AND deleted_at IS NULL").bind(shopId).first<{ n: number }>();
+  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM campaigns WHERE shop_id = ? AND deleted_at IS NULL")
+    .bind(shopId)
+    .first<{ n: number }>();
   return row?.n ?? 0;
 }
 
@@ -55,7 +57,10 @@ describe("/v1/campaigns", () => {
       [{ ...banner, audience: { attr: "cart.colour", op: "eq", value: "red" } }, "audience.attr"],
       [{ ...banner, variants: [{ id: "a", weight: 90, content: {} }] }, "variants"],
       [{ ...banner, holdout: 0.75 }, "holdout"],
-      [{ ...banner, variants: [{ id: "a", weight: 100, content: { cta: { label: "x", url: "javascript:alert(1)" } } }] }, "variants[0].content.cta.url"],
+      [
+        { ...banner, variants: [{ id: "a", weight: 100, content: { cta: { label: "x", url: "javascript:alert(1)" } } }] },
+        "variants[0].content.cta.url",
+      ],
       [{ ...banner, extra: true }, "extra"],
     ];
     for (const [body, field] of cases) {

@@ -40,7 +40,11 @@ describe("POST /v1/collect", () => {
   it("accepts a text/plain body as sendBeacon sends it", async () => {
     const shop = await createShop();
     const anon = visitorId();
-    const response = await collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }] }, { contentType: "text/plain;charset=UTF-8" });
+    const response = await collect(
+      shop,
+      { anonymous_id: anon, events: [{ type: "page_view" }] },
+      { contentType: "text/plain;charset=UTF-8" },
+    );
     expect(response.status).toBe(200);
     expect((await getProfile(shop, `anonymous_id:${anon}`)).body.counters.page_views).toBe(1);
   });
@@ -56,7 +60,13 @@ describe("POST /v1/collect", () => {
   it("counts an event id sent twice once, across batches and within one", async () => {
     const shop = await createShop();
     const anon = visitorId();
-    const batch = { anonymous_id: anon, events: [{ type: "page_view", id: "dup-1" }, { type: "page_view", id: "dup-1" }] };
+    const batch = {
+      anonymous_id: anon,
+      events: [
+        { type: "page_view", id: "dup-1" },
+        { type: "page_view", id: "dup-1" },
+      ],
+    };
     const first = (await (await collect(shop, batch)).json()) as { events: { stored: number; duplicates: number } };
     const retry = (await (await collect(shop, batch)).json()) as { events: { stored: number; duplicates: number } };
     expect(first.events).toMatchObject({ stored: 1, duplicates: 1 });
@@ -76,7 +86,7 @@ describe("POST /v1/collect", () => {
       events: [{ type: "page_view", ts: new Date(browserNow - 60_000).toISOString() }],
     });
     const { body } = await getProfile(shop, `anonymous_id:${anon}`);
-    const seen = Date.parse(body.last_seen_at);
+    const seen = Date.parse(body.last_seen_at ?? "");
     expect(seen).toBeGreaterThanOrEqual(before - 60_000 - 1000);
     expect(seen).toBeLessThanOrEqual(Date.now() - 60_000 + 1000);
   });
@@ -86,7 +96,7 @@ describe("POST /v1/collect", () => {
     const anon = visitorId();
     await collect(shop, { anonymous_id: anon, events: [{ type: "page_view", ts: new Date(Date.now() + 3 * HOUR).toISOString() }] });
     const { body } = await getProfile(shop, `anonymous_id:${anon}`);
-    expect(Date.parse(body.last_seen_at)).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(body.last_seen_at ?? "")).toBeLessThanOrEqual(Date.now());
   });
 
   it("lands all of 50 concurrent batches for one person", async () => {
@@ -102,7 +112,10 @@ describe("POST /v1/collect", () => {
   it("keeps the profile when the object is evicted and reached through a fresh stub", async () => {
     const shop = await createShop();
     const anon = visitorId();
-    await collect(shop, { anonymous_id: anon, events: [{ type: "add_to_cart", items: [{ item_id: "sku-9", price: 20, quantity: 2 }], currency: "EUR" }] });
+    await collect(shop, {
+      anonymous_id: anon,
+      events: [{ type: "add_to_cart", items: [{ item_id: "sku-9", price: 20, quantity: 2 }], currency: "EUR" }],
+    });
     await abortAllDurableObjects();
     const id = env.PROFILES.idFromName(`${shop.shop_id}:anonymous_id:${anon}`);
     const profile = (await env.PROFILES.get(id).profile("implied")) as ApiProfile | null;
@@ -126,7 +139,10 @@ describe("POST /v1/collect", () => {
   it("reads nothing from the central database once the site key and shop are cached", async () => {
     const shop = await createShop();
     await collect(shop, { anonymous_id: visitorId(), events: [{ type: "page_view" }] });
-    const warm = await collect(shop, { anonymous_id: visitorId(), events: [{ type: "page_view" }, { type: "add_to_cart", items: [{ item_id: "a" }] }] });
+    const warm = await collect(shop, {
+      anonymous_id: visitorId(),
+      events: [{ type: "page_view" }, { type: "add_to_cart", items: [{ item_id: "a" }] }],
+    });
     expect(warm.status).toBe(200);
     expect(warm.headers.get("server-timing")).toBe('db;desc="0 queries"');
   });
@@ -135,7 +151,10 @@ describe("POST /v1/collect", () => {
     const shop = await createShop();
     const anon = visitorId();
     await collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }] });
-    const identify = await collect(shop, { anonymous_id: anon, events: [{ type: "identify", traits: { email: "Dee@Example.com", first_name: "Dee" } }] });
+    const identify = await collect(shop, {
+      anonymous_id: anon,
+      events: [{ type: "identify", traits: { email: "Dee@Example.com", first_name: "Dee" } }],
+    });
     expect(identify.headers.get("server-timing")).toBe('db;desc="1 queries"');
     const order = await serverEvents(shop, { events: [{ type: "purchase", email: "dee@example.com", transaction_id: "D1", value: 12 }] });
     expect(order.status).toBe(200);

@@ -6,9 +6,15 @@ describe("a consent-required shop", () => {
   it("stores nothing of a visitor until a consent event grants analytics, and everything after", async () => {
     const shop = await createShop({ consent_mode: "required" });
     const anon = visitorId();
-    const early = await collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }, { type: "add_to_cart", items: [{ item_id: "a", price: 3 }] }] });
+    const early = await collect(shop, {
+      anonymous_id: anon,
+      events: [{ type: "page_view" }, { type: "add_to_cart", items: [{ item_id: "a", price: 3 }] }],
+    });
     expect(early.status).toBe(200);
-    expect(((await early.json()) as { events: { stored: number; without_consent: number } }).events).toMatchObject({ stored: 0, without_consent: 2 });
+    expect(((await early.json()) as { events: { stored: number; without_consent: number } }).events).toMatchObject({
+      stored: 0,
+      without_consent: 2,
+    });
     expect((await getProfile(shop, `anonymous_id:${anon}`)).status).toBe(404);
     const objectIds = await env.PROFILES.get(env.PROFILES.idFromName(`${shop.shop_id}:anonymous_id:${anon}`)).profile("required");
     expect(objectIds).toBeNull();
@@ -57,7 +63,10 @@ describe("an implied-consent shop", () => {
   it("stores from the first event and respects an opt-out", async () => {
     const shop = await createShop({ consent_mode: "implied" });
     const anon = visitorId();
-    await collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }, { type: "consent", consent: { analytics: false } }, { type: "page_view" }] });
+    await collect(shop, {
+      anonymous_id: anon,
+      events: [{ type: "page_view" }, { type: "consent", consent: { analytics: false } }, { type: "page_view" }],
+    });
     const { body } = await getProfile(shop, `anonymous_id:${anon}`);
     expect(body.counters.page_views).toBe(1);
     expect(body.consent).toEqual({ analytics: false, personalization: true, marketing: true });

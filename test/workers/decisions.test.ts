@@ -47,7 +47,13 @@ describe("decisions", () => {
     expect((await collectWith(shop, anon, [{ type: "page_view" }])).decisions).toEqual([]);
     const answer = await collectWith(shop, anon, [addToCart(35)]);
     expect(answer.decisions).toEqual([
-      expect.objectContaining({ placement: "top_banner", campaign_id: campaignId, variant_id: "a", kind: "banner", content: shipping.variants[0]?.content }),
+      expect.objectContaining({
+        placement: "top_banner",
+        campaign_id: campaignId,
+        variant_id: "a",
+        kind: "banner",
+        content: shipping.variants[0]?.content,
+      }),
     ]);
     expect(answer.decisions[0]?.token).toMatch(/\./);
   });
@@ -56,7 +62,12 @@ describe("decisions", () => {
     const shop = await createShop();
     await createCampaign(shop, { ...shipping, name: "low", priority: 1 });
     const high = await createCampaign(shop, { ...shipping, name: "high", priority: 50 });
-    await createCampaign(shop, { ...shipping, name: "vip only", priority: 99, audience: { attr: "segments", op: "contains", value: "vip" } });
+    await createCampaign(shop, {
+      ...shipping,
+      name: "vip only",
+      priority: 99,
+      audience: { attr: "segments", op: "contains", value: "vip" },
+    });
     const popup = await createCampaign(shop, { ...shipping, name: "popup", placement: "popup", audience: { all: [] } });
     const answer = await collectWith(shop, visitorId(), [addToCart(40)], ["top_banner", "popup", "inline:hero"]);
     expect(answer.decisions.map((d) => [d.placement, d.campaign_id])).toEqual([
@@ -74,21 +85,35 @@ describe("decisions", () => {
     const [decision] = (await collectWith(shop, anon, [addToCart(35)])).decisions;
     const foreign = (await collectWith(other, visitorId(), [addToCart(35)])).decisions[0];
     for (const token of [`${decision?.token}x`, foreign?.token ?? "", "forged.token"]) {
-      const response = await collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }, { type: "nudge_impression", campaign_id: campaignId, variant_id: "a", token }] });
+      const response = await collect(shop, {
+        anonymous_id: anon,
+        events: [{ type: "page_view" }, { type: "nudge_impression", campaign_id: campaignId, variant_id: "a", token }],
+      });
       expect(response.status).toBe(400);
       expect(((await response.json()) as { error: { field: string } }).error.field).toBe("events[1].token");
     }
-    const stolen = await collect(shop, { anonymous_id: visitorId(), events: [{ type: "nudge_click", campaign_id: campaignId, variant_id: "a", token: decision?.token }] });
+    const stolen = await collect(shop, {
+      anonymous_id: visitorId(),
+      events: [{ type: "nudge_click", campaign_id: campaignId, variant_id: "a", token: decision?.token }],
+    });
     expect(stolen.status).toBe(400);
     expect((await getProfile(shop, `anonymous_id:${anon}`)).body.counters.page_views).toBe(0);
   });
 
   it("applies caps from impressions and stops after a click", async () => {
     const shop = await createShop();
-    const campaignId = await createCampaign(shop, { ...shipping, caps: { per_day: 2, lifetime: 10, stop_after_click: true, stop_after_conversion: false } });
+    const campaignId = await createCampaign(shop, {
+      ...shipping,
+      caps: { per_day: 2, lifetime: 10, stop_after_click: true, stop_after_conversion: false },
+    });
     const anon = visitorId();
     const first = (await collectWith(shop, anon, [addToCart(35)])).decisions[0] as Decision;
-    const impression = (decision: Decision) => ({ type: "nudge_impression", campaign_id: campaignId, variant_id: decision.variant_id, token: decision.token });
+    const impression = (decision: Decision) => ({
+      type: "nudge_impression",
+      campaign_id: campaignId,
+      variant_id: decision.variant_id,
+      token: decision.token,
+    });
     const second = (await collectWith(shop, anon, [impression(first)])).decisions[0] as Decision;
     expect(second.token).not.toBe(first.token);
     // A replayed token is the same decision: its impression counted once, the cap is not reached.
@@ -118,14 +143,24 @@ describe("decisions", () => {
     const held = first.filter((answer) => answer.decisions.length === 0).length;
     expect(held).toBeGreaterThan(0);
     expect(held).toBeLessThan(24);
-    expect(again.map((answer) => answer.decisions[0]?.variant_id ?? null)).toEqual(first.map((answer) => answer.decisions[0]?.variant_id ?? null));
+    expect(again.map((answer) => answer.decisions[0]?.variant_id ?? null)).toEqual(
+      first.map((answer) => answer.decisions[0]?.variant_id ?? null),
+    );
   });
 
   it("keeps the variant a person saw first after their devices merge", async () => {
     const shop = await createShop();
-    await createCampaign(shop, { ...shipping, audience: { all: [] }, variants: [{ id: "a", weight: 50, content: { title: "A" } }, { id: "b", weight: 50, content: { title: "B" } }] });
+    await createCampaign(shop, {
+      ...shipping,
+      audience: { all: [] },
+      variants: [
+        { id: "a", weight: 50, content: { title: "A" } },
+        { id: "b", weight: 50, content: { title: "B" } },
+      ],
+    });
     const phone = visitorId("phone");
-    const seenOnPhone = (await collectWith(shop, phone, [{ type: "identify", traits: { email: "sticky@example.com" } }])).decisions[0]?.variant_id;
+    const seenOnPhone = (await collectWith(shop, phone, [{ type: "identify", traits: { email: "sticky@example.com" } }])).decisions[0]
+      ?.variant_id;
     for (let i = 0; i < 6; i++) {
       const laptop = visitorId(`laptop${i}`);
       const answer = await collectWith(shop, laptop, [{ type: "identify", traits: { email: "sticky@example.com" } }]);
@@ -135,7 +170,11 @@ describe("decisions", () => {
 
   it("never offers a discount on an item the person already bought", async () => {
     const shop = await createShop();
-    await createCampaign(shop, { ...shipping, audience: { all: [] }, variants: [{ id: "a", weight: 100, content: { title: "10% off boots", code: "BOOTS10", items: [{ item_id: "boots" }] } }] });
+    await createCampaign(shop, {
+      ...shipping,
+      audience: { all: [] },
+      variants: [{ id: "a", weight: 100, content: { title: "10% off boots", code: "BOOTS10", items: [{ item_id: "boots" }] } }],
+    });
     const anon = visitorId();
     expect((await collectWith(shop, anon, [{ type: "page_view" }])).decisions).toHaveLength(1);
     await collectWith(shop, anon, [{ type: "purchase", transaction_id: "T-boots", value: 80, items: [{ item_id: "boots", price: 80 }] }]);
@@ -147,7 +186,12 @@ describe("decisions", () => {
     await createCampaign(shop, { ...shipping, audience: { all: [] } });
     const anon = visitorId();
     expect((await collectWith(shop, anon, [{ type: "page_view" }])).decisions).toEqual([]);
-    const consented = await collect(shop, { anonymous_id: anon, consent: { analytics: true, personalization: true }, events: [], placements: ["top_banner"] });
+    const consented = await collect(shop, {
+      anonymous_id: anon,
+      consent: { analytics: true, personalization: true },
+      events: [],
+      placements: ["top_banner"],
+    });
     expect(((await consented.json()) as CollectAnswer).decisions).toHaveLength(1);
   });
 
@@ -180,7 +224,9 @@ describe("POST /v1/decide", () => {
     expect(fromServer.status).toBe(200);
     const body = (await fromServer.json()) as CollectAnswer & { candidates: { campaign_id: string; outcome: string; reason: string }[] };
     expect(body.decisions).toEqual([]);
-    expect(body.candidates).toEqual([expect.objectContaining({ campaign_id: campaignId, outcome: "skipped", reason: expect.stringContaining("cart.value gte 30: 10") })]);
+    expect(body.candidates).toEqual([
+      expect.objectContaining({ campaign_id: campaignId, outcome: "skipped", reason: expect.stringContaining("cart.value gte 30: 10") }),
+    ]);
   });
 
   it("refuses a request without a person or placements", async () => {
@@ -191,7 +237,12 @@ describe("POST /v1/decide", () => {
 });
 
 describe("next-best-action", () => {
-  const action = (name: string, actionId: string) => ({ name, placement: "nba", action: actionId, variants: [{ id: "a", weight: 100, content: { title: name } }] });
+  const action = (name: string, actionId: string) => ({
+    name,
+    placement: "nba",
+    action: actionId,
+    variants: [{ id: "a", weight: 100, content: { title: name } }],
+  });
 
   it("offers only actions that fit the person's phase", async () => {
     const shop = await createShop();
@@ -215,13 +266,19 @@ describe("next-best-action", () => {
     const nudge = (type: string) => ({ type, campaign_id: campaignId, variant_id: decision?.variant_id, token: decision?.token });
     await collectWith(shop, anon, [nudge("nudge_impression"), nudge("nudge_click")], []);
     await flushNbaOutcomes(database(env.DB));
-    const rows = await env.DB.prepare("SELECT segment, action, trials, successes FROM nba_stats WHERE shop_id = ?").bind(shop.shop_id).all();
+    const rows = await env.DB.prepare("SELECT segment, action, trials, successes FROM nba_stats WHERE shop_id = ?")
+      .bind(shop.shop_id)
+      .all();
     expect(rows.results).toEqual([{ segment: "awareness", action: "subscribe", trials: 1, successes: 1 }]);
   });
 
   it("refuses an nba campaign without an action", async () => {
     const shop = await createShop();
-    const response = await api(shop, "POST", "/v1/campaigns", { name: "x", placement: "nba", variants: [{ id: "a", weight: 100, content: {} }] });
+    const response = await api(shop, "POST", "/v1/campaigns", {
+      name: "x",
+      placement: "nba",
+      variants: [{ id: "a", weight: 100, content: {} }],
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { field: string } }).error.field).toBe("action");
   });

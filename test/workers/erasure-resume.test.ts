@@ -4,18 +4,26 @@ import { identifierHash } from "../../workers/db/erasures";
 import { api, collect, createShop, getProfile, visitorId, type TestShop } from "../helpers";
 
 async function indexRows(shop: TestShop): Promise<number> {
-  return (await env.DB.prepare("SELECT COUNT(*) AS n FROM identities WHERE shop_id = ?").bind(shop.shop_id).first<{ n: number }>())?.n ?? -1;
+  return (
+    (await env.DB.prepare("SELECT COUNT(*) AS n FROM identities WHERE shop_id = ?").bind(shop.shop_id).first<{ n: number }>())?.n ?? -1
+  );
 }
 
 async function tombstoned(shop: TestShop, kind: "email" | "anonymous_id", value: string): Promise<boolean> {
   const hash = await identifierHash(shop.shop_id, { kind, value });
-  return (await env.DB.prepare("SELECT 1 AS one FROM erasures WHERE shop_id = ? AND identifier_hash = ?").bind(shop.shop_id, hash).first()) !== null;
+  return (
+    (await env.DB.prepare("SELECT 1 AS one FROM erasures WHERE shop_id = ? AND identifier_hash = ?").bind(shop.shop_id, hash).first()) !==
+    null
+  );
 }
 
 async function personWithDevices(shop: TestShop, email: string, count: number): Promise<string[]> {
   const devices = Array.from({ length: count }, () => visitorId("dev"));
   for (const device of devices) {
-    const response = await collect(shop, { anonymous_id: device, events: [{ type: "page_view" }, { type: "identify", traits: { email } }] });
+    const response = await collect(shop, {
+      anonymous_id: device,
+      events: [{ type: "page_view" }, { type: "identify", traits: { email } }],
+    });
     expect(response.status).toBe(200);
   }
   return devices;
@@ -54,7 +62,8 @@ describe("erasure as a resumable job", () => {
     expect(response.status, await response.clone().text()).toBe(200);
     expect(await response.json()).toMatchObject({ erased: true, profiles: 105 });
     expect(await indexRows(shop)).toBe(0);
-    for (const device of [devices[0], devices[60], devices[104]]) expect((await getProfile(shop, `anonymous_id:${device}`)).status).toBe(404);
+    for (const device of [devices[0], devices[60], devices[104]])
+      expect((await getProfile(shop, `anonymous_id:${device}`)).status).toBe(404);
     expect(await tombstoned(shop, "anonymous_id", devices[70] ?? "")).toBe(true);
   });
 });

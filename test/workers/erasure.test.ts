@@ -11,9 +11,14 @@ describe("DELETE /v1/profiles/{key}:{value}", () => {
     const devices = [visitorId("e1"), visitorId("e2"), visitorId("e3")];
     for (const device of devices) {
       await collect(shop, { anonymous_id: device, events: [{ type: "add_to_cart", items: [{ item_id: "x", price: 1 }] }] });
-      await collect(shop, { anonymous_id: device, events: [{ type: "identify", traits: { email: "gone@example.com", first_name: "Gone" } }] });
+      await collect(shop, {
+        anonymous_id: device,
+        events: [{ type: "identify", traits: { email: "gone@example.com", first_name: "Gone" } }],
+      });
     }
-    await serverEvents(shop, { events: [{ type: "identify", email: "gone@example.com", traits: { customer_id: "cust-gone", phone: "+4915112345678" } }] });
+    await serverEvents(shop, {
+      events: [{ type: "identify", email: "gone@example.com", traits: { customer_id: "cust-gone", phone: "+4915112345678" } }],
+    });
     const before = await getProfile(shop, "customer_id:cust-gone");
     expect(before.body.identifiers.anonymous_ids).toHaveLength(3);
 
@@ -60,7 +65,9 @@ describe("DELETE /v1/profiles/{key}:{value}", () => {
     const anon = visitorId();
     await collect(shop, { anonymous_id: anon, events: [{ type: "identify", traits: { email: "tomb@example.com" } }] });
     expect((await api(shop, "DELETE", `/v1/profiles/anonymous_id:${anon}`)).status).toBe(200);
-    const rows = await env.DB.prepare("SELECT identifier_hash FROM erasures WHERE shop_id = ?").bind(shop.shop_id).all<{ identifier_hash: string }>();
+    const rows = await env.DB.prepare("SELECT identifier_hash FROM erasures WHERE shop_id = ?")
+      .bind(shop.shop_id)
+      .all<{ identifier_hash: string }>();
     const hashes = rows.results.map((row) => row.identifier_hash);
     expect(hashes).toContain(await identifierHash(shop.shop_id, { kind: "email", value: "tomb@example.com" }));
     expect(hashes).toContain(await identifierHash(shop.shop_id, { kind: "anonymous_id", value: anon }));

@@ -16,9 +16,22 @@ describe("GET /v1/profiles/{key}/export", () => {
     // A long history, written straight into the person's storage (a person's rate limit would take minutes).
     await runInDurableObject(env.PROFILES.get(env.PROFILES.idFromString(person)), (_instance, state) => {
       const now = Date.now();
-      const body = (i: number) => JSON.stringify({ id: `pv-${i}`, type: "page_view", ts: now, page: { url: `https://shop.example/p/${i}`, title: "x".repeat(4000) } });
+      const body = (i: number) =>
+        JSON.stringify({
+          id: `pv-${i}`,
+          type: "page_view",
+          ts: now,
+          page: { url: `https://shop.example/p/${i}`, title: "x".repeat(4000) },
+        });
       state.storage.transactionSync(() => {
-        for (let i = 1; i < 10_000; i++) state.storage.sql.exec("INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, 'page_view', ?, ?, ?)", `pv-${i}`, now, now, body(i));
+        for (let i = 1; i < 10_000; i++)
+          state.storage.sql.exec(
+            "INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, 'page_view', ?, ?, ?)",
+            `pv-${i}`,
+            now,
+            now,
+            body(i),
+          );
       });
     });
     const response = await api(shop, "GET", "/v1/profiles/customer_id:big/export");
@@ -33,7 +46,10 @@ describe("GET /v1/profiles/{key}/export", () => {
     const shop = await createShop();
     const devices = Array.from({ length: 60 }, () => visitorId("many"));
     for (const device of devices) {
-      const response = await collect(shop, { anonymous_id: device, events: [{ type: "identify", traits: { email: "sixty@example.com" } }] });
+      const response = await collect(shop, {
+        anonymous_id: device,
+        events: [{ type: "identify", traits: { email: "sixty@example.com" } }],
+      });
       expect(response.status).toBe(200);
     }
     const profile = await getProfile(shop, "email:sixty@example.com");

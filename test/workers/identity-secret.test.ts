@@ -26,7 +26,9 @@ async function createShopWithSecret(): Promise<TestShop & { identity_secret: str
 }
 
 async function storedVerification(shopId: string): Promise<string | undefined> {
-  const row = await env.DB.prepare("SELECT json_extract(settings, '$.identity_verification') AS mode FROM shops WHERE id = ?").bind(shopId).first<{ mode: string }>();
+  const row = await env.DB.prepare("SELECT json_extract(settings, '$.identity_verification') AS mode FROM shops WHERE id = ?")
+    .bind(shopId)
+    .first<{ mode: string }>();
   return row?.mode;
 }
 
@@ -78,13 +80,16 @@ describe("the identity secret", () => {
     }
   });
 
-  it.each([{ kind: "site" }, {}, [], "identity", { kind: "identity", extra: 1 }])("is not rotated by the body %j, which is refused on kind", async (body) => {
-    const shop = await createShopWithSecret();
-    const response = await api(shop, "POST", "/v1/keys", body);
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as ErrorBody).error.field).toBe("kind");
-    expect(await storedIdentitySecret(shop.shop_id)).toBe(shop.identity_secret);
-  });
+  it.each([{ kind: "site" }, {}, [], "identity", { kind: "identity", extra: 1 }])(
+    "is not rotated by the body %j, which is refused on kind",
+    async (body) => {
+      const shop = await createShopWithSecret();
+      const response = await api(shop, "POST", "/v1/keys", body);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as ErrorBody).error.field).toBe("kind");
+      expect(await storedIdentitySecret(shop.shop_id)).toBe(shop.identity_secret);
+    },
+  );
 });
 
 describe("the identity_verification setting", () => {
@@ -99,7 +104,9 @@ describe("the identity_verification setting", () => {
 
   it("is required for a shop stored before the setting existed", async () => {
     const shop = await createShop();
-    await env.DB.prepare("UPDATE shops SET settings = json_remove(settings, '$.identity_verification') WHERE id = ?").bind(shop.shop_id).run();
+    await env.DB.prepare("UPDATE shops SET settings = json_remove(settings, '$.identity_verification') WHERE id = ?")
+      .bind(shop.shop_id)
+      .run();
     expect(await (await api(shop, "GET", "/v1/settings")).json()).toMatchObject({ identity_verification: "required" });
   });
 
@@ -128,7 +135,9 @@ describe("the demo shop of scripts/seed.sql", () => {
 
   it("gets ids_demo and verification off once when it was seeded before identity verification existed", async () => {
     await env.DB.batch(seedStatements());
-    await env.DB.prepare("UPDATE shops SET identity_secret = 'ids_random', settings = json_remove(settings, '$.identity_verification') WHERE id = 'shop_demo'").run();
+    await env.DB.prepare(
+      "UPDATE shops SET identity_secret = 'ids_random', settings = json_remove(settings, '$.identity_verification') WHERE id = 'shop_demo'",
+    ).run();
     await env.DB.batch(seedStatements());
     expect(await storedIdentitySecret("shop_demo")).toBe("ids_demo");
     expect(await storedVerification("shop_demo")).toBe("off");

@@ -32,7 +32,10 @@ describe("identity claims are durable", () => {
     expect(await deviceObject(shop, anon).ingest(request)).toMatchObject({ ok: true, stored: 1 });
     expect((await getProfile(shop, "email:durable@example.com")).status).toBe(404);
 
-    const retry = await collect(shop, { anonymous_id: anon, events: [{ id: "ident-durable", type: "identify", traits: { email: "durable@example.com" } }] });
+    const retry = await collect(shop, {
+      anonymous_id: anon,
+      events: [{ id: "ident-durable", type: "identify", traits: { email: "durable@example.com" } }],
+    });
     expect(await retry.json()).toMatchObject({ events: { stored: 0, duplicates: 1 } });
     const { status, body } = await getProfile(shop, "email:durable@example.com");
     expect(status).toBe(200);
@@ -45,7 +48,9 @@ describe("server events and devices", () => {
     const shop = await createShop();
     const anon = visitorId();
     const first = (await (await collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }] })).json()) as { profile_id: string };
-    const answer = await serverEvents(shop, { events: [{ type: "identify", anonymous_id: anon, traits: { email: "device@example.com", first_name: "Dee" } }] });
+    const answer = await serverEvents(shop, {
+      events: [{ type: "identify", anonymous_id: anon, traits: { email: "device@example.com", first_name: "Dee" } }],
+    });
     expect(await answer.json()).toMatchObject({ stored: 1, profile_ids: [first.profile_id] });
     const byEmail = await getProfile(shop, "email:device@example.com");
     expect(byEmail.body.profile_id).toBe(first.profile_id);
@@ -56,7 +61,10 @@ describe("server events and devices", () => {
   it("joins a device to the known customer a server event ties it to", async () => {
     const shop = await createShop();
     const anon = visitorId();
-    await collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }, { type: "add_to_cart", items: [{ item_id: "mug", price: 12 }] }] });
+    await collect(shop, {
+      anonymous_id: anon,
+      events: [{ type: "page_view" }, { type: "add_to_cart", items: [{ item_id: "mug", price: 12 }] }],
+    });
     await serverEvents(shop, { events: [{ type: "identify", customer_id: "c-tie", traits: { email: "tie@example.com" } }] });
     const customer = (await getProfile(shop, "customer_id:c-tie")).body.profile_id;
     await serverEvents(shop, { events: [{ type: "page_view", customer_id: "c-tie", anonymous_id: anon }] });
@@ -72,7 +80,9 @@ describe("the identity audit", () => {
     const shop = await createShop();
     await serverEvents(shop, { events: [{ type: "identify", customer_id: "mum", traits: { email: "family@example.com" } }] });
     for (let i = 0; i < 5; i++) {
-      const answer = await serverEvents(shop, { events: [{ type: "identify", id: `son-${i}`, customer_id: "son", traits: { email: "family@example.com" } }] });
+      const answer = await serverEvents(shop, {
+        events: [{ type: "identify", id: `son-${i}`, customer_id: "son", traits: { email: "family@example.com" } }],
+      });
       expect(answer.status).toBe(200);
     }
     for (const key of ["customer_id:mum", "customer_id:son"]) {

@@ -66,7 +66,9 @@ describe("identity verification", () => {
   it("refuses a wrong user_hash and joins the device to the customer with the right one", async () => {
     const { shop, ann, campaignId } = await shopWithAnn();
     const phone = visitorId("phone");
-    const wrong = await collectAs(shop, phone, { events: [{ type: "identify", user_hash: "0".repeat(64), traits: { email: "ann@example.com" } }] });
+    const wrong = await collectAs(shop, phone, {
+      events: [{ type: "identify", user_hash: "0".repeat(64), traits: { email: "ann@example.com" } }],
+    });
     expect(wrong.profile_id).not.toBe(ann);
     const user_hash = await userHash(shop.identity_secret, "ann@example.com");
     const proven = await collectAs(shop, phone, { events: [{ type: "identify", user_hash, traits: { email: "Ann@Example.com" } }] });
@@ -88,7 +90,9 @@ describe("identity verification", () => {
     const claimed = await collectAs(shop, squatter, { events: [{ type: "identify", traits: { email: "new@example.com" } }] });
     expect((await getProfile(shop, "email:new@example.com")).body.profile_id).toBe(claimed.profile_id);
 
-    const stored = await serverEvents(shop, { events: [{ type: "purchase", email: "new@example.com", transaction_id: "T-new", value: 50, currency: "EUR" }] });
+    const stored = await serverEvents(shop, {
+      events: [{ type: "purchase", email: "new@example.com", transaction_id: "T-new", value: 50, currency: "EUR" }],
+    });
     expect(stored.status).toBe(200);
     const owner = (await getProfile(shop, "email:new@example.com")).body;
     expect(owner.profile_id).not.toBe(claimed.profile_id);

@@ -30,7 +30,10 @@ describe("identity stitching", () => {
     await identifyDevice(shop, a, { email: "Ann@Example.com" });
     await collect(shop, { anonymous_id: b, events: [{ type: "page_view" }] });
     const merged = await identifyDevice(shop, b, { email: "ann@example.com" });
-    await collect(shop, { anonymous_id: b, events: [{ type: "purchase", transaction_id: "T-ann", value: 80, items: [{ item_id: "boots", price: 80 }] }] });
+    await collect(shop, {
+      anonymous_id: b,
+      events: [{ type: "purchase", transaction_id: "T-ann", value: 80, items: [{ item_id: "boots", price: 80 }] }],
+    });
 
     const { status, body } = await getProfile(shop, `anonymous_id:${a}`);
     expect(status).toBe(200);
@@ -68,8 +71,9 @@ describe("identity stitching", () => {
 
     for (const device of [a, b, c]) expect((await getProfile(shop, `anonymous_id:${device}`)).body.profile_id).toBe(personC.profile_id);
     const homeOfB = env.PROFILES.idFromName(`${shop.shop_id}:anonymous_id:${b}`).toString();
-    const routeOfB = await runInDurableObject(objectOf(homeOfB), (_instance, state) =>
-      state.storage.sql.exec<{ value: string }>("SELECT value FROM state WHERE key = 'route'").one().value,
+    const routeOfB = await runInDurableObject(
+      objectOf(homeOfB),
+      (_instance, state) => state.storage.sql.exec<{ value: string }>("SELECT value FROM state WHERE key = 'route'").one().value,
     );
     expect(JSON.parse(routeOfB)).toEqual({ status: "merged", into: personC.profile_id });
     const { body } = await getProfile(shop, "email:chain@example.com");
@@ -111,7 +115,13 @@ describe("identity stitching", () => {
   it("exports both devices' events and the merge after a merge", async () => {
     const shop = await createShop();
     const [a, b] = [visitorId(), visitorId()];
-    await collect(shop, { anonymous_id: a, events: [{ type: "page_view", id: "pv-a" }, { type: "consent", id: "c-a", consent: { marketing: false } }] });
+    await collect(shop, {
+      anonymous_id: a,
+      events: [
+        { type: "page_view", id: "pv-a" },
+        { type: "consent", id: "c-a", consent: { marketing: false } },
+      ],
+    });
     await collect(shop, { anonymous_id: b, events: [{ type: "page_view", id: "pv-b" }] });
     await identifyDevice(shop, a, { email: "export@example.com" }, "id-a");
     await identifyDevice(shop, b, { email: "export@example.com" }, "id-b");

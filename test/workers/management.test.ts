@@ -55,7 +55,10 @@ describe("POST /v1/shops", () => {
 describe("GET/PUT /v1/settings", () => {
   it("merges a change key by key, nested objects too, and keeps the other values", async () => {
     const shop = await createShop();
-    const put = await api(shop, "PUT", "/v1/settings", { channels: { webhook: { url: "https://hooks.example/n", secret: "s1" } }, timezone: "Europe/Berlin" });
+    const put = await api(shop, "PUT", "/v1/settings", {
+      channels: { webhook: { url: "https://hooks.example/n", secret: "s1" } },
+      timezone: "Europe/Berlin",
+    });
     expect(put.status).toBe(200);
     const second = await api(shop, "PUT", "/v1/settings", { channels: { webhook: { secret: "s2" } }, quiet_hours: { start: "22:00" } });
     expect(second.status).toBe(200);
@@ -138,7 +141,7 @@ describe("GET /v1/profiles/{key}:{value}", () => {
     expect((await getProfile(shop, "email:nobody@example.com")).status).toBe(404);
     const bad = await getProfile(shop, "shoe_size:42");
     expect(bad.status).toBe(400);
-    expect(bad.body.error.field).toBe("key");
+    expect((bad.body as unknown as { error: { field: string } }).error.field).toBe("key");
   });
 
   it("does not show one shop's person to another shop", async () => {
@@ -161,7 +164,12 @@ describe("unknown routes", () => {
 describe("profile keys with special characters", () => {
   it("finds a customer id with % and an email with + however the path is encoded", async () => {
     const shop = await createShop();
-    await serverEvents(shop, { events: [{ type: "page_view", customer_id: "50%off/x" }, { type: "page_view", email: "ann+news@example.com" }] });
+    await serverEvents(shop, {
+      events: [
+        { type: "page_view", customer_id: "50%off/x" },
+        { type: "page_view", email: "ann+news@example.com" },
+      ],
+    });
     expect((await getProfile(shop, "customer_id:50%off/x")).status).toBe(200);
     expect((await getProfile(shop, "email:ann+news@example.com")).status).toBe(200);
     const raw = await api(shop, "GET", "/v1/profiles/email:ann+news@example.com");

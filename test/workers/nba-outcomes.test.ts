@@ -37,7 +37,9 @@ function executionContext() {
 }
 
 async function statsOf(shopId: string) {
-  const rows = await env.DB.prepare("SELECT segment, action, trials, successes FROM nba_stats WHERE shop_id = ? ORDER BY segment, action").bind(shopId).all();
+  const rows = await env.DB.prepare("SELECT segment, action, trials, successes FROM nba_stats WHERE shop_id = ? ORDER BY segment, action")
+    .bind(shopId)
+    .all();
   return rows.results;
 }
 
@@ -68,7 +70,12 @@ describe("next-best-action outcomes", () => {
   it("adds a later flush's counts to the stored ones", async () => {
     const shopId = uniqueShop();
     for (const trials of [3, 5]) {
-      queueNbaOutcomes(database(env.DB), shopId, times(trials, { segment: "advocacy", action: "refer_friend", kind: "trial" }), executionContext());
+      queueNbaOutcomes(
+        database(env.DB),
+        shopId,
+        times(trials, { segment: "advocacy", action: "refer_friend", kind: "trial" }),
+        executionContext(),
+      );
       await flushNbaOutcomes(database(env.DB));
     }
     expect(await statsOf(shopId)).toEqual([{ segment: "advocacy", action: "refer_friend", trials: 8, successes: 0 }]);
@@ -84,7 +91,13 @@ describe("next-best-action outcomes", () => {
 
   it("splits rows beyond D1's 100 bound parameters into statements sent in one round trip", async () => {
     const shopId = uniqueShop();
-    const counts: NbaCounts[] = Array.from({ length: 40 }, (_, i) => ({ shopId, segment: `segment-${i}`, action: "review", trials: i + 1, successes: i }));
+    const counts: NbaCounts[] = Array.from({ length: 40 }, (_, i) => ({
+      shopId,
+      segment: `segment-${i}`,
+      action: "review",
+      trials: i + 1,
+      successes: i,
+    }));
     const { db, statements, trips } = recordingDatabase();
     await addNbaCounts(db, counts);
     expect(statements).toHaveLength(3);
@@ -98,10 +111,20 @@ describe("next-best-action outcomes", () => {
   it("keeps the counts of a failed flush and writes them with the next one", async () => {
     await flushNbaOutcomes(database(env.DB));
     const shopId = uniqueShop();
-    queueNbaOutcomes(database(env.DB), shopId, times(7, { segment: "conversion", action: "complete_purchase", kind: "trial" }), executionContext());
+    queueNbaOutcomes(
+      database(env.DB),
+      shopId,
+      times(7, { segment: "conversion", action: "complete_purchase", kind: "trial" }),
+      executionContext(),
+    );
     await expect(flushNbaOutcomes(recordingDatabase({ down: true }).db)).rejects.toThrow("D1 is down");
     expect(await statsOf(shopId)).toEqual([]);
-    queueNbaOutcomes(database(env.DB), shopId, times(2, { segment: "conversion", action: "complete_purchase", kind: "success" }), executionContext());
+    queueNbaOutcomes(
+      database(env.DB),
+      shopId,
+      times(2, { segment: "conversion", action: "complete_purchase", kind: "success" }),
+      executionContext(),
+    );
     await flushNbaOutcomes(database(env.DB));
     expect(await statsOf(shopId)).toEqual([{ segment: "conversion", action: "complete_purchase", trials: 7, successes: 2 }]);
   });
@@ -120,10 +143,17 @@ describe("next-best-action outcomes", () => {
 
   it("learns from the impressions and clicks of a collect after the answer, once the isolate flushes", async () => {
     const shop = await createShop();
-    const created = await api(shop, "POST", "/v1/campaigns", { name: "Join", placement: "nba", action: "subscribe", variants: [{ id: "a", weight: 100, content: { title: "Join" } }] });
+    const created = await api(shop, "POST", "/v1/campaigns", {
+      name: "Join",
+      placement: "nba",
+      action: "subscribe",
+      variants: [{ id: "a", weight: 100, content: { title: "Join" } }],
+    });
     const campaignId = ((await created.json()) as { id: string }).id;
     const anon = visitorId();
-    const shown = (await (await collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }], placements: ["nba"] })).json()) as { decisions: { variant_id: string; token: string }[] };
+    const shown = (await (await collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }], placements: ["nba"] })).json()) as {
+      decisions: { variant_id: string; token: string }[];
+    };
     const decision = shown.decisions[0];
     const nudge = (type: string) => ({ type, campaign_id: campaignId, variant_id: decision?.variant_id, token: decision?.token });
     const reported = await collect(shop, { anonymous_id: anon, events: [nudge("nudge_impression"), nudge("nudge_click")] });

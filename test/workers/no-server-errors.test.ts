@@ -20,7 +20,7 @@ const bodies = [
   '{"events":[{"type":123}]}',
   '{"events":[{"type":"purchase","transaction_id":{},"value":"1"}]}',
   "\u0000\u0001",
-  "{\"a\":\"\\ud800\"}",
+  '{"a":"\\ud800"}',
 ];
 
 type Target = { method: string; path: string; auth: "site" | "secret" | "admin" | "none" };

@@ -15,7 +15,7 @@ describe("overload of one person", () => {
     expect(accepted).toBeGreaterThanOrEqual(60);
     expect(limited.length).toBeGreaterThan(0);
     expect(Number(limited[0]?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect(((await limited[0]?.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+    expect(((await (limited[0] as Response).json()) as { error: { code: string } }).error.code).toBe("rate_limited");
     expect((await getProfile(shop, `anonymous_id:${anon}`)).body.counters.page_views).toBe(accepted);
   });
 
@@ -29,7 +29,9 @@ describe("overload of one person", () => {
 });
 
 describe("overload of one shop", () => {
-  it("answers 429 with Retry-After beyond the shop's rate_limit, and stores nothing of the refused batches", { timeout: 30_000 }, async () => {
+  it("answers 429 with Retry-After beyond the shop's rate_limit, and stores nothing of the refused batches", {
+    timeout: 30_000,
+  }, async () => {
     const shop = await createShop();
     const update = await api(shop, "PUT", "/v1/settings", { rate_limit: { per_second: 1, burst: 5 } });
     expect(update.status).toBe(200);
@@ -37,7 +39,7 @@ describe("overload of one shop", () => {
     const responses = await Promise.all(visitors.map((anon) => collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }] })));
     const limited = responses.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(5);
-    expect(((await limited[0]?.json()) as { error: { code: string } }).error.code).toBe("shop_rate_limited");
+    expect(((await (limited[0] as Response).json()) as { error: { code: string } }).error.code).toBe("shop_rate_limited");
     expect(Number(limited[0]?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     const stored = await Promise.all(visitors.map(async (anon) => (await getProfile(shop, `anonymous_id:${anon}`)).status));
     expect(stored.filter((status) => status === 200)).toHaveLength(responses.filter((r) => r.status === 200).length);

@@ -33,15 +33,21 @@ describe("route groups mounted under their prefix", () => {
   });
 
   it("answers the decide preflight", async () => {
-    const response = await SELF.fetch(`${BASE}/v1/decide`, { method: "OPTIONS", headers: { origin: SHOP_ORIGIN, "access-control-request-method": "POST" } });
+    const response = await SELF.fetch(`${BASE}/v1/decide`, {
+      method: "OPTIONS",
+      headers: { origin: SHOP_ORIGIN, "access-control-request-method": "POST" },
+    });
     expect(response.status).toBe(204);
     expect(response.headers.get("access-control-allow-origin")).toBe(SHOP_ORIGIN);
   });
 
-  it.each(["email:a+b@shop.example", "email%3Aa%2Bb%40shop.example", "anonymous_id:x:y", "customer_id:a/b", "customer_id:a%2Fb"])("reads and exports the profile key %s", async (key) => {
-    expect((await api(shop, "GET", `/v1/profiles/${key}`)).status).toBe(404);
-    expect((await api(shop, "GET", `/v1/profiles/${key}/export`)).status).toBe(404);
-  });
+  it.each(["email:a+b@shop.example", "email%3Aa%2Bb%40shop.example", "anonymous_id:x:y", "customer_id:a/b", "customer_id:a%2Fb"])(
+    "reads and exports the profile key %s",
+    async (key) => {
+      expect((await api(shop, "GET", `/v1/profiles/${key}`)).status).toBe(404);
+      expect((await api(shop, "GET", `/v1/profiles/${key}/export`)).status).toBe(404);
+    },
+  );
 });
 
 describe("body limits", () => {
@@ -54,7 +60,11 @@ describe("body limits", () => {
         else controller.close();
       },
     });
-    const response = await SELF.fetch(`${BASE}/v1/events`, { method: "POST", headers: { authorization: `Bearer ${shop.secret_key}` }, body });
+    const response = await SELF.fetch(`${BASE}/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${shop.secret_key}` },
+      body,
+    });
     expect(response.status).toBe(413);
     expect(await codeOf(response)).toBe("payload_too_large");
     expect(sent).toBeLessThan(160);

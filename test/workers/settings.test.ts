@@ -14,8 +14,12 @@ interface Channels {
   sms: Record<string, unknown> | null;
 }
 
-async function storedSettings(shopId: string): Promise<{ timezone: string; settings: { channels: Channels; smart_sending_hours: number; quiet_hours: { start: string } } }> {
-  const row = await env.DB.prepare("SELECT timezone, settings FROM shops WHERE id = ?").bind(shopId).first<{ timezone: string; settings: string }>();
+async function storedSettings(
+  shopId: string,
+): Promise<{ timezone: string; settings: { channels: Channels; smart_sending_hours: number; quiet_hours: { start: string } } }> {
+  const row = await env.DB.prepare("SELECT timezone, settings FROM shops WHERE id = ?")
+    .bind(shopId)
+    .first<{ timezone: string; settings: string }>();
   if (!row) throw new Error(`no shop ${shopId}`);
   return { timezone: row.timezone, settings: JSON.parse(row.settings) };
 }
@@ -108,7 +112,9 @@ describe("concurrent settings changes", () => {
     const shop = await createShop();
     // Ignoring every update of this shop's version makes each compare-and-swap find nothing to write.
     const trigger = `lose_races_${shop.shop_id.replace(/\W/g, "_")}`;
-    await env.DB.prepare(`CREATE TRIGGER ${trigger} BEFORE UPDATE OF version ON shops WHEN OLD.id = '${shop.shop_id}' BEGIN SELECT RAISE(IGNORE); END`).run();
+    await env.DB.prepare(
+      `CREATE TRIGGER ${trigger} BEFORE UPDATE OF version ON shops WHEN OLD.id = '${shop.shop_id}' BEGIN SELECT RAISE(IGNORE); END`,
+    ).run();
     try {
       const response = await api(shop, "PUT", "/v1/settings", { timezone: "Europe/Berlin" });
       expect(response.status).toBe(409);

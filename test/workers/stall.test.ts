@@ -21,10 +21,14 @@ const PROMPT_MS = 5_000;
 /** A url of `length` characters that repeats the pattern's segments without ever ending in `/reviews`. */
 function nearMissUrl(length: number): string {
   const path = "/category/product".repeat(Math.ceil(length / "/category/product".length));
-  return `https://shop.example${path}`.slice(0, length - "/review".length) + "/review";
+  return `${`https://shop.example${path}`.slice(0, length - "/review".length)}/review`;
 }
 
-async function timedCollect(shop: TestShop, context: Record<string, unknown>, events: unknown[] = []): Promise<{ status: number; body: Answer; ms: number }> {
+async function timedCollect(
+  shop: TestShop,
+  context: Record<string, unknown>,
+  events: unknown[] = [],
+): Promise<{ status: number; body: Answer; ms: number }> {
   const started = Date.now();
   const response = await collect(shop, { anonymous_id: visitorId("stall"), events, placements: ["top_banner"], context });
   const body = (await response.json()) as Answer;
@@ -63,7 +67,12 @@ describe("a pathological url pattern never stalls the engine", () => {
   it("refuses a 60 KB url with 400 naming context.url and stores nothing of the batch", { timeout: 30_000 }, async () => {
     const { shop } = await shopWithReviewsCampaign();
     const anon = visitorId("stall");
-    const response = await collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }], placements: ["top_banner"], context: { url: nearMissUrl(60 * 1024) } });
+    const response = await collect(shop, {
+      anonymous_id: anon,
+      events: [{ type: "page_view" }],
+      placements: ["top_banner"],
+      context: { url: nearMissUrl(60 * 1024) },
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as Answer).error).toMatchObject({ code: "invalid_request", field: "context.url" });
     expect((await getProfile(shop, `anonymous_id:${anon}`)).status).toBe(404);
@@ -74,7 +83,12 @@ describe("a pathological url pattern never stalls the engine", () => {
     const response = await SELF.fetch(`${BASE}/v1/decide`, {
       method: "POST",
       headers: { origin: SHOP_ORIGIN, "content-type": "application/json" },
-      body: JSON.stringify({ site: shop.site_key, anonymous_id: visitorId("stall"), placements: ["top_banner"], context: { url: nearMissUrl(60 * 1024) } }),
+      body: JSON.stringify({
+        site: shop.site_key,
+        anonymous_id: visitorId("stall"),
+        placements: ["top_banner"],
+        context: { url: nearMissUrl(60 * 1024) },
+      }),
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as Answer).error).toMatchObject({ code: "invalid_request", field: "context.url" });

@@ -11,13 +11,23 @@ interface Decision {
   token: string;
 }
 
-async function collectWith(shop: TestShop, anon: string, events: unknown[], placements: string[]): Promise<{ decisions: Decision[]; events: { stored: number; duplicates: number } }> {
+async function collectWith(
+  shop: TestShop,
+  anon: string,
+  events: unknown[],
+  placements: string[],
+): Promise<{ decisions: Decision[]; events: { stored: number; duplicates: number } }> {
   const response = await collect(shop, { anonymous_id: anon, events, placements });
   expect(response.status, await response.clone().text()).toBe(200);
   return (await response.json()) as { decisions: Decision[]; events: { stored: number; duplicates: number } };
 }
 
-const nudge = (type: string, decision: Decision) => ({ type, campaign_id: decision.campaign_id, variant_id: decision.variant_id, token: decision.token });
+const nudge = (type: string, decision: Decision) => ({
+  type,
+  campaign_id: decision.campaign_id,
+  variant_id: decision.variant_id,
+  token: decision.token,
+});
 
 describe("decision tokens count once", () => {
   it("counts one impression for a token replayed 15 times, so a lifetime cap of 2 is not used up by one decision", async () => {
@@ -56,7 +66,9 @@ describe("decision tokens count once", () => {
     const replays = [nudge("nudge_impression", shown), ...Array.from({ length: 60 }, () => nudge("nudge_click", shown))];
     for (let start = 0; start < replays.length; start += 20) await collectWith(shop, anon, replays.slice(start, start + 20), []);
     await flushNbaOutcomes(database(env.DB));
-    const rows = await env.DB.prepare("SELECT trials, successes FROM nba_stats WHERE shop_id = ?").bind(shop.shop_id).all<{ trials: number; successes: number }>();
+    const rows = await env.DB.prepare("SELECT trials, successes FROM nba_stats WHERE shop_id = ?")
+      .bind(shop.shop_id)
+      .all<{ trials: number; successes: number }>();
     expect(rows.results).toEqual([{ trials: 1, successes: 1 }]);
   });
 
@@ -65,7 +77,11 @@ describe("decision tokens count once", () => {
     const anon = visitorId();
     const first = await collect(shop, { anonymous_id: anon, events: [{ type: "page_view" }] });
     const person = ((await first.json()) as { profile_id: string }).profile_id;
-    const old = await signDecision("test_decision_secret", { shop: shop.shop_id, person, campaign: "cmp_x", variant: "a", placement: "top_banner" }, Date.now() - 8 * 24 * 60 * 60 * 1000);
+    const old = await signDecision(
+      "test_decision_secret",
+      { shop: shop.shop_id, person, campaign: "cmp_x", variant: "a", placement: "top_banner" },
+      Date.now() - 8 * 24 * 60 * 60 * 1000,
+    );
     const answer = await collectWith(shop, anon, [{ type: "nudge_impression", campaign_id: "cmp_x", variant_id: "a", token: old }], []);
     expect(answer.events).toMatchObject({ stored: 0, duplicates: 1 });
   });

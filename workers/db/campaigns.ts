@@ -42,7 +42,10 @@ export async function listCampaigns(db: Database, shopId: string): Promise<Store
 }
 
 export async function findCampaign(db: Database, shopId: string, id: string): Promise<StoredCampaign | null> {
-  const [row] = await db.select().from(campaigns).where(and(ofShop(shopId), eq(campaigns.id, id)));
+  const [row] = await db
+    .select()
+    .from(campaigns)
+    .where(and(ofShop(shopId), eq(campaigns.id, id)));
   return row ? toCampaign(row) : null;
 }
 
@@ -68,10 +71,21 @@ export async function insertCampaign(db: Database, shopId: string, campaign: Cam
 }
 
 /** Replaces a campaign's definition; null when the shop has no such campaign. */
-export async function replaceCampaign(db: Database, shopId: string, id: string, campaign: Campaign, now = Date.now()): Promise<StoredCampaign | null> {
+export async function replaceCampaign(
+  db: Database,
+  shopId: string,
+  id: string,
+  campaign: Campaign,
+  now = Date.now(),
+): Promise<StoredCampaign | null> {
   const [row] = await db
     .update(campaigns)
-    .set({ placement: campaign.placement, status: campaign.status, definition: campaign as unknown as Record<string, unknown>, updatedAt: now })
+    .set({
+      placement: campaign.placement,
+      status: campaign.status,
+      definition: campaign as unknown as Record<string, unknown>,
+      updatedAt: now,
+    })
     .where(and(ofShop(shopId), eq(campaigns.id, id)))
     .returning();
   liveCampaigns.delete(shopId);
@@ -80,7 +94,11 @@ export async function replaceCampaign(db: Database, shopId: string, id: string, 
 
 /** Deletes a campaign (kept as a deleted row, so results can still name it). */
 export async function deleteCampaign(db: Database, shopId: string, id: string, now = Date.now()): Promise<boolean> {
-  const rows = await db.update(campaigns).set({ deletedAt: now, updatedAt: now }).where(and(ofShop(shopId), eq(campaigns.id, id))).returning({ id: campaigns.id });
+  const rows = await db
+    .update(campaigns)
+    .set({ deletedAt: now, updatedAt: now })
+    .where(and(ofShop(shopId), eq(campaigns.id, id)))
+    .returning({ id: campaigns.id });
   liveCampaigns.delete(shopId);
   return rows.length > 0;
 }
@@ -89,7 +107,11 @@ export async function deleteCampaign(db: Database, shopId: string, id: string, n
 export async function activeCampaigns(db: Database, shopId: string): Promise<ActiveCampaigns> {
   const cached = liveCampaigns.get(shopId);
   if (cached) return cached;
-  const rows = await db.select().from(campaigns).where(and(ofShop(shopId), eq(campaigns.status, "active"))).orderBy(campaigns.id);
+  const rows = await db
+    .select()
+    .from(campaigns)
+    .where(and(ofShop(shopId), eq(campaigns.status, "active")))
+    .orderBy(campaigns.id);
   const list = rows.map(toCampaign);
   const active = { version: `${shopId}:${fnv1a32(JSON.stringify(list)).toString(36)}`, campaigns: list };
   liveCampaigns.set(shopId, active);

@@ -17,7 +17,10 @@ export async function recordErasure(db: Database, shopId: string, identifiers: r
   const hashes = [...new Set(await Promise.all(identifiers.map((identifier) => identifierHash(shopId, identifier))))];
   for (let start = 0; start < hashes.length; start += ROWS_PER_INSERT) {
     const rows = hashes.slice(start, start + ROWS_PER_INSERT).map((identifierHash) => ({ shopId, identifierHash, erasedAt: now }));
-    await db.insert(erasures).values(rows).onConflictDoUpdate({ target: [erasures.shopId, erasures.identifierHash], set: { erasedAt: now } });
+    await db
+      .insert(erasures)
+      .values(rows)
+      .onConflictDoUpdate({ target: [erasures.shopId, erasures.identifierHash], set: { erasedAt: now } });
   }
 }
 

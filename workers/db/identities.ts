@@ -77,7 +77,16 @@ export async function claimIdentifiers(
   if (claimed.length === 0) return [];
   const won = await db
     .insert(identities)
-    .values(claimed.map((identifier) => ({ shopId, kind: identifier.kind, value: identifier.value, profileId, createdAt: now, verified: verified ? 1 : 0 })))
+    .values(
+      claimed.map((identifier) => ({
+        shopId,
+        kind: identifier.kind,
+        value: identifier.value,
+        profileId,
+        createdAt: now,
+        verified: verified ? 1 : 0,
+      })),
+    )
     .onConflictDoNothing()
     .returning({ kind: identities.kind, value: identities.value });
   for (const identifier of won) owners.set(cacheKey(shopId, identifier), { profileId, verified });
@@ -98,7 +107,14 @@ export async function takeOverUnverified(db: Database, shopId: string, profileId
   const rows = await db
     .update(identities)
     .set({ profileId, verified: 1 })
-    .where(and(eq(identities.shopId, shopId), eq(identities.kind, identifier.kind), eq(identities.value, identifier.value), eq(identities.verified, 0)))
+    .where(
+      and(
+        eq(identities.shopId, shopId),
+        eq(identities.kind, identifier.kind),
+        eq(identities.value, identifier.value),
+        eq(identities.verified, 0),
+      ),
+    )
     .returning({ kind: identities.kind });
   owners.delete(cacheKey(shopId, identifier));
   return rows.length > 0;
@@ -120,7 +136,12 @@ export async function repointIdentities(db: Database, shopId: string, survivor: 
 export async function identifiersOf(db: Database, shopId: string, people: readonly string[]): Promise<Identifier[]> {
   const found: Identifier[] = [];
   for (const chunk of chunks(people)) {
-    found.push(...(await db.select({ kind: identities.kind, value: identities.value }).from(identities).where(and(eq(identities.shopId, shopId), inArray(identities.profileId, chunk)))));
+    found.push(
+      ...(await db
+        .select({ kind: identities.kind, value: identities.value })
+        .from(identities)
+        .where(and(eq(identities.shopId, shopId), inArray(identities.profileId, chunk)))),
+    );
   }
   return found;
 }
@@ -139,7 +160,12 @@ export async function anyIdentityOf(db: Database, shopId: string, people: readon
 }
 
 /** Removes people's identifiers from the index (erasure) and from this isolate's cache. */
-export async function forgetIdentities(db: Database, shopId: string, people: readonly string[], identifiers: readonly Identifier[]): Promise<void> {
+export async function forgetIdentities(
+  db: Database,
+  shopId: string,
+  people: readonly string[],
+  identifiers: readonly Identifier[],
+): Promise<void> {
   for (const identifier of identifiers) owners.delete(cacheKey(shopId, identifier));
   for (const chunk of chunks(people)) {
     const removed = await db

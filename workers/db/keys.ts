@@ -24,7 +24,12 @@ const unknownKeys = { site: new TtlCache<true>(KEY_TTL_MS, UNKNOWN_KEYS_MAX), se
 type KeyKind = keyof typeof unknownKeys;
 
 /** `lookup` is the site key itself or the secret key's hash. */
-async function findKey(kind: KeyKind, known: TtlCache<KeyGrant>, lookup: string, load: () => Promise<KeyGrant | null>): Promise<KeyGrant | null> {
+async function findKey(
+  kind: KeyKind,
+  known: TtlCache<KeyGrant>,
+  lookup: string,
+  load: () => Promise<KeyGrant | null>,
+): Promise<KeyGrant | null> {
   if (unknownKeys[kind].get(lookup)) return null;
   const grant = await known.through(lookup, load);
   if (!grant) unknownKeys[kind].set(lookup, true);
@@ -74,7 +79,11 @@ export async function listKeys(db: Database, shopId: string): Promise<KeyListing
   }));
 }
 
-export async function createSecretKey(db: Database, shopId: string, now = Date.now()): Promise<{ id: string; secret_key: string; created_at: string }> {
+export async function createSecretKey(
+  db: Database,
+  shopId: string,
+  now = Date.now(),
+): Promise<{ id: string; secret_key: string; created_at: string }> {
   const secretKey = randomToken("sk_", 24);
   const id = randomToken("key_", 9);
   const tokenHash = await sha256Hex(secretKey);
@@ -93,7 +102,10 @@ export async function revokeSecretKey(db: Database, shopId: string, keyId: strin
   const target = active.find((row) => row.id === keyId);
   if (!target) return "not_found";
   if (active.length === 1) return "last_secret_key";
-  await db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.id, keyId), eq(apiKeys.shopId, shopId)));
+  await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.shopId, shopId)));
   if (target.tokenHash) secretKeys.delete(target.tokenHash);
   return "revoked";
 }

@@ -13,7 +13,8 @@ export async function banditState(db: Database, shopId: string): Promise<BanditS
   const rows = await db.select().from(nbaStats).where(eq(nbaStats.shopId, shopId));
   const state: BanditState = {};
   for (const row of rows) {
-    const segment = (state[row.segment] ??= {});
+    const segment = state[row.segment] ?? {};
+    state[row.segment] = segment;
     segment[row.action] = { successes: row.successes, failures: Math.max(0, row.trials - row.successes) };
   }
   states.set(shopId, state);
@@ -43,7 +44,11 @@ function upsertCounts(db: Database, rows: readonly NbaCounts[], now: number) {
     .values(rows.map((row) => ({ ...row, updatedAt: now })))
     .onConflictDoUpdate({
       target: [nbaStats.shopId, nbaStats.segment, nbaStats.action],
-      set: { trials: sql`${nbaStats.trials} + excluded.trials`, successes: sql`${nbaStats.successes} + excluded.successes`, updatedAt: sql`excluded.updated_at` },
+      set: {
+        trials: sql`${nbaStats.trials} + excluded.trials`,
+        successes: sql`${nbaStats.successes} + excluded.successes`,
+        updatedAt: sql`excluded.updated_at`,
+      },
     });
 }
 

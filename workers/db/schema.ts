@@ -11,7 +11,9 @@ export const shops = sqliteTable("shops", {
   name: text("name").notNull(),
   timezone: text("timezone").notNull().default("UTC"),
   allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
-  consentMode: text("consent_mode", { enum: ["required", "implied"] }).notNull().default("required"),
+  consentMode: text("consent_mode", { enum: ["required", "implied"] })
+    .notNull()
+    .default("required"),
   settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
   // The '' default only lets migration 0004 add the column to existing rows, which it then fills.
   identitySecret: text("identity_secret").notNull().default(""),

@@ -93,7 +93,13 @@ export async function createShop(db: Database, input: NewShop, now = Date.now())
       timezone: input.timezone ?? DEFAULT_SETTINGS.timezone,
       allowedOrigins: input.allowed_origins ?? [],
       consentMode: input.consent_mode ?? DEFAULT_SETTINGS.consent_mode,
-      settings: { channels, smart_sending_hours, quiet_hours, identity_verification, data_region: input.data_region ?? DEFAULT_SETTINGS.data_region },
+      settings: {
+        channels,
+        smart_sending_hours,
+        quiet_hours,
+        identity_verification,
+        data_region: input.data_region ?? DEFAULT_SETTINGS.data_region,
+      },
       identitySecret,
       createdAt: now,
       updatedAt: now,
@@ -117,11 +123,25 @@ export async function createShop(db: Database, input: NewShop, now = Date.now())
  * Writes the settings only if they are still at `expectedVersion` (compare-and-swap), so two
  * changes made at once never overwrite each other. False when another write came first.
  */
-export async function saveSettings(db: Database, shopId: string, settings: ShopSettings, expectedVersion: number, now = Date.now()): Promise<boolean> {
+export async function saveSettings(
+  db: Database,
+  shopId: string,
+  settings: ShopSettings,
+  expectedVersion: number,
+  now = Date.now(),
+): Promise<boolean> {
   const { name, timezone, allowed_origins, consent_mode, ...rest } = settings;
   const written = await db
     .update(shops)
-    .set({ name, timezone, allowedOrigins: allowed_origins, consentMode: consent_mode, settings: rest, version: sql`${shops.version} + 1`, updatedAt: now })
+    .set({
+      name,
+      timezone,
+      allowedOrigins: allowed_origins,
+      consentMode: consent_mode,
+      settings: rest,
+      version: sql`${shops.version} + 1`,
+      updatedAt: now,
+    })
     .where(and(eq(shops.id, shopId), eq(shops.version, expectedVersion)))
     .returning({ id: shops.id });
   shopCache.delete(shopId);
@@ -154,7 +174,10 @@ export async function notePeople(db: Database, shop: Shop, now = Date.now()): Pr
   if (shop.peopleSince !== null || notedPeople.has(shop.id)) return;
   notedPeople.add(shop.id);
   try {
-    await db.update(shops).set({ peopleSince: now }).where(and(eq(shops.id, shop.id), isNull(shops.peopleSince)));
+    await db
+      .update(shops)
+      .set({ peopleSince: now })
+      .where(and(eq(shops.id, shop.id), isNull(shops.peopleSince)));
   } catch (error) {
     notedPeople.delete(shop.id); // not marked: the next batch tries again
     throw error;

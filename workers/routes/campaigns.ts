@@ -1,7 +1,15 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { fromZodError } from "../../core/validation";
-import { countCampaigns, deleteCampaign, findCampaign, insertCampaign, listCampaigns, MAX_CAMPAIGNS_PER_SHOP, replaceCampaign } from "../db/campaigns";
+import {
+  countCampaigns,
+  deleteCampaign,
+  findCampaign,
+  insertCampaign,
+  listCampaigns,
+  MAX_CAMPAIGNS_PER_SHOP,
+  replaceCampaign,
+} from "../db/campaigns";
 import { ApiError } from "../errors";
 import { limitBody, MANAGEMENT_BODY_LIMIT } from "../middleware/body-limit";
 import { secretKey } from "../middleware/secret-key";

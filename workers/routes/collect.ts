@@ -57,7 +57,11 @@ export const collect = new Hono<AppEnv>().use("/", browserCors).post("/", limitB
   // This batch merged the device into another person: decide again as that person.
   const decisions =
     decide && person !== result.profileId
-      ? (await ingestInto(profiles, person, { ...emptyBatch(shop, receivedAt), decide }, person, (request) => withCampaigns(c.var.db, shop, request))).decisions
+      ? (
+          await ingestInto(profiles, person, { ...emptyBatch(shop, receivedAt), decide }, person, (request) =>
+            withCampaigns(c.var.db, shop, request),
+          )
+        ).decisions
       : result.decisions;
   return c.json({
     profile_id: person,

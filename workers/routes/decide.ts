@@ -34,17 +34,24 @@ export const decideRoute = new Hono<AppEnv>().use("/", browserCors).post("/", li
   const receivedAt = Date.now();
   const body = await readJsonBody(c.req.raw);
   const parsed = parseDecideBody(body);
-  const site = typeof (body as { site?: unknown } | null)?.site === "string" ? ((body as { site: string }).site) : null;
+  const site = typeof (body as { site?: unknown } | null)?.site === "string" ? (body as { site: string }).site : null;
   const { shop, server } = await callerOf(c, site);
   if (!parsed.ok) throw ApiError.fromValidation(parsed.error);
   const { person, placements, context } = parsed.value;
-  if (!person) throw new ApiError(400, "no_identifier", "Name the person: anonymous_id (or, with a secret key, customer_id or email)", "anonymous_id");
-  if (!server && person.kind !== "anonymous_id") throw new ApiError(400, "invalid_request", "With a site key the person is named by anonymous_id", person.kind);
+  if (!person)
+    throw new ApiError(400, "no_identifier", "Name the person: anonymous_id (or, with a secret key, customer_id or email)", "anonymous_id");
+  if (!server && person.kind !== "anonymous_id")
+    throw new ApiError(400, "invalid_request", "With a site key the person is named by anonymous_id", person.kind);
   const profiles = profilesOf(c.env, shop);
   // A server naming a person by email or customer id means the proven owner, never a browser's unproven claim.
-  const { start, home } = person.kind === "anonymous_id" ? deviceRoute(profiles, shop.id, person.value) : await resolveRoute(profiles, c.var.db, shop.id, [person], true);
+  const { start, home } =
+    person.kind === "anonymous_id"
+      ? deviceRoute(profiles, shop.id, person.value)
+      : await resolveRoute(profiles, c.var.db, shop.id, [person], true);
   const decide = await decideRequest(c.var.db, shop, placements, context);
-  const result = await ingestInto(profiles, start, { ...emptyBatch(shop, receivedAt), viaHome: start === home, decide }, home, (request) => withCampaigns(c.var.db, shop, request));
+  const result = await ingestInto(profiles, start, { ...emptyBatch(shop, receivedAt), viaHome: start === home, decide }, home, (request) =>
+    withCampaigns(c.var.db, shop, request),
+  );
   const explain = server && c.req.query("explain") === "1";
   return c.json({ profile_id: result.profileId, decisions: result.decisions, ...(explain ? { candidates: result.candidates } : {}) });
 });

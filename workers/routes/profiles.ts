@@ -39,13 +39,23 @@ export const profiles = new Hono<AppEnv>()
   .get("/:key{[^/]+}/export", secretKey, async (c) => {
     const { profiles, profileId } = await personOf(c);
     const settings = c.var.shop.settings;
-    const found = await follow<PersonExport | Moved | null>(profiles, profileId, async (stub) => (await stub.exportData(settings.consent_mode, settings.segments)) as PersonExport | Moved | null);
+    const found = await follow<PersonExport | Moved | null>(
+      profiles,
+      profileId,
+      async (stub) => (await stub.exportData(settings.consent_mode, settings.segments)) as PersonExport | Moved | null,
+    );
     if (!found.value) throw notFound();
-    return c.body(exportStream(stubFor(profiles, found.profileId), found.value), 200, { "content-type": "application/json; charset=utf-8" });
+    return c.body(exportStream(stubFor(profiles, found.profileId), found.value), 200, {
+      "content-type": "application/json; charset=utf-8",
+    });
   })
   .get("/:key{.+}", secretKey, async (c) => {
     const { profiles, profileId } = await personOf(c);
-    const { value } = await follow<ApiProfile | Moved | null>(profiles, profileId, async (stub) => (await stub.profile(c.var.shop.settings.consent_mode, c.var.shop.settings.segments)) as ApiProfile | Moved | null);
+    const { value } = await follow<ApiProfile | Moved | null>(
+      profiles,
+      profileId,
+      async (stub) => (await stub.profile(c.var.shop.settings.consent_mode, c.var.shop.settings.segments)) as ApiProfile | Moved | null,
+    );
     if (!value) throw notFound();
     return c.json(value);
   })

@@ -27,10 +27,20 @@ async function changedSettings(c: Context<AppEnv>, stored: Shop, patch: Settings
   const webhook = merged.data.channels.webhook;
   const webhookChanges = webhook !== null && webhook.url !== stored.settings.channels.webhook?.url;
   if (webhook && webhookChanges && c.env.ALLOW_PRIVATE_WEBHOOKS !== "true" && isPrivateHost(new URL(webhook.url).hostname)) {
-    throw new ApiError(400, "private_webhook", "Webhook URLs on loopback or private addresses are not allowed here", "channels.webhook.url");
+    throw new ApiError(
+      400,
+      "private_webhook",
+      "Webhook URLs on loopback or private addresses are not allowed here",
+      "channels.webhook.url",
+    );
   }
   if (merged.data.data_region !== stored.settings.data_region && (await hasPeople(c, stored))) {
-    throw new ApiError(409, "data_region_locked", "The data region is chosen before the shop has people; it cannot move existing people", "data_region");
+    throw new ApiError(
+      409,
+      "data_region_locked",
+      "The data region is chosen before the shop has people; it cannot move existing people",
+      "data_region",
+    );
   }
   return merged.data;
 }

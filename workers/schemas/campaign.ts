@@ -40,7 +40,14 @@ const variantSchema = z.strictObject({
 const audienceSchema = z.unknown().transform((rule, ctx) => {
   const problem = validateRule(rule, "");
   if (problem) {
-    ctx.addIssue({ code: "custom", message: problem.message.replace(/^[^:]*: /, ""), path: (problem.field ?? "").split(/\.|\[|\]/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part)) });
+    ctx.addIssue({
+      code: "custom",
+      message: problem.message.replace(/^[^:]*: /, ""),
+      path: (problem.field ?? "")
+        .split(/\.|\[|\]/)
+        .filter(Boolean)
+        .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
+    });
     return z.NEVER;
   }
   return rule as Rule;
@@ -81,19 +88,26 @@ export const campaignSchema = z
     /** For the `nba` placement: the next-best-action this campaign offers. */
     action: z.enum(NBA_ACTIONS).optional(),
     schedule: z
-      .strictObject({ start: isoDate.nullable().default(null), end: isoDate.nullable().default(null), timezone: timezoneSchema.default("UTC") })
+      .strictObject({
+        start: isoDate.nullable().default(null),
+        end: isoDate.nullable().default(null),
+        timezone: timezoneSchema.default("UTC"),
+      })
       .nullable()
       .default(null),
   })
   .superRefine((campaign, ctx) => {
     const total = campaign.variants.reduce((sum, variant) => sum + variant.weight, 0);
-    if (Math.abs(total - 100) > 1e-9) ctx.addIssue({ code: "custom", message: `weights must sum to 100 (they sum to ${total})`, path: ["variants"] });
+    if (Math.abs(total - 100) > 1e-9)
+      ctx.addIssue({ code: "custom", message: `weights must sum to 100 (they sum to ${total})`, path: ["variants"] });
     const ids = campaign.variants.map((variant) => variant.id);
     ids.forEach((id, i) => {
       if (ids.indexOf(id) !== i) ctx.addIssue({ code: "custom", message: "variant ids must be unique", path: ["variants", i, "id"] });
     });
-    if (campaign.placement === "nba" && !campaign.action) ctx.addIssue({ code: "custom", message: `an nba campaign names its action (${NBA_ACTIONS.join(", ")})`, path: ["action"] });
-    if (campaign.placement !== "nba" && campaign.action) ctx.addIssue({ code: "custom", message: "only nba campaigns have an action", path: ["action"] });
+    if (campaign.placement === "nba" && !campaign.action)
+      ctx.addIssue({ code: "custom", message: `an nba campaign names its action (${NBA_ACTIONS.join(", ")})`, path: ["action"] });
+    if (campaign.placement !== "nba" && campaign.action)
+      ctx.addIssue({ code: "custom", message: "only nba campaigns have an action", path: ["action"] });
     const { start, end, timezone } = campaign.schedule ?? { timezone: "UTC" };
     if (start && end && parseScheduleTime(start, timezone) >= parseScheduleTime(end, timezone)) {
       ctx.addIssue({ code: "custom", message: "must be after start", path: ["schedule", "end"] });

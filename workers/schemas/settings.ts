@@ -14,7 +14,12 @@ export function isValidTimezone(timezone: string): boolean {
 
 export const timezoneSchema = z.string().max(64).refine(isValidTimezone, "must be an IANA time zone such as Europe/Berlin");
 export const allowedOriginsSchema = z
-  .array(z.string().max(256).refine(isValidOriginPattern, "must be an origin such as https://shop.example, https://*.shop.example or http://localhost:*"))
+  .array(
+    z
+      .string()
+      .max(256)
+      .refine(isValidOriginPattern, "must be an origin such as https://shop.example, https://*.shop.example or http://localhost:*"),
+  )
   .max(50);
 export const consentModeSchema = z.enum(["required", "implied"]);
 /** Where the shop's people's objects live: "eu" keeps them in the EU jurisdiction. */
@@ -47,7 +52,10 @@ export const segmentRulesSchema = z
       if (BUILT_IN_SEGMENTS.includes(name)) ctx.addIssue({ code: "custom", message: `"${name}" is a built-in segment`, path: [name] });
       const problem = validateRule(segments[name], "");
       if (problem) {
-        const path = (problem.field ?? "").split(/\.|\[|\]/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+        const path = (problem.field ?? "")
+          .split(/\.|\[|\]/)
+          .filter(Boolean)
+          .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
         ctx.addIssue({ code: "custom", message: problem.message.replace(/^[^:]*: /, ""), path: [name, ...path] });
       }
     }
