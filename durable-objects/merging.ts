@@ -24,7 +24,8 @@ export type AbsorbResult =
   | { status: "absorbed_moved"; to: string };
 
 export type HandOver =
-  | { status: "ready"; head: PersonHead }
+  /** `first`: the first page of each part, so a small person is handed over in one call. */
+  | { status: "ready"; head: PersonHead; first: Record<PagedPart, Page> }
   | { status: "conflict"; reason: string }
   | { status: "moved"; to: string }
   /** The person asked to hand over is absorbing the asker at this moment, and wins the tie. */
@@ -98,7 +99,7 @@ async function absorbOnce(survivor: SurvivorContext, request: AbsorbRequest): Pr
   }
 
   for (const part of PAGED_PARTS) {
-    const staged = await stagePart(survivor, request.absorbedId, part);
+    const staged = await stagePart(survivor, request.absorbedId, part, handOver.first[part]);
     if (!staged) return giveUp(survivor, request.absorbedId, null);
   }
 
@@ -131,15 +132,14 @@ async function absorbOnce(survivor: SurvivorContext, request: AbsorbRequest): Pr
 }
 
 /** Pulls one part of the absorbed person's rows into the staging table; false when the hand-over stopped. */
-async function stagePart(survivor: SurvivorContext, absorbedId: string, part: PagedPart): Promise<boolean> {
+async function stagePart(survivor: SurvivorContext, absorbedId: string, part: PagedPart, first: Page): Promise<boolean> {
   const absorbed = person(survivor.profiles, absorbedId);
-  let after = 0;
+  let page: Page | null = first;
   for (;;) {
-    const page: Page | null = await absorbed.handOverPage(survivor.profileId, part, after);
     if (page === null || survivor.route().status !== "active") return false;
     survivor.store.pages.stage(absorbedId, part, page);
     if (page.next === null) return true;
-    after = page.next;
+    page = await absorbed.handOverPage(survivor.profileId, part, page.next);
   }
 }
 

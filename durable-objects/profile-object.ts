@@ -7,7 +7,7 @@ import type { SegmentRules } from "../core/segments";
 import type { ConsentMode, Identifier, ProfileState } from "../core/types";
 import { absorbInto, type AbsorbRequest, type AbsorbResult, type HandOver } from "./merging";
 import { checkNudges, decideNow, interactionsOf, knowCampaigns, signDecisions, type DecisionsOutcome } from "./decisions";
-import type { Page, PagedPart } from "./paged-rows";
+import { PAGED_PARTS, type Page, type PagedPart } from "./paged-rows";
 import { ProfileStorage, type ClaimedIdentifier, type ErasureJob } from "./profile-storage";
 import type { EraseResult, IngestRequest, IngestResult, Moved, PersonExport } from "./profile-rpc";
 
@@ -231,7 +231,7 @@ export class ProfileObject extends DurableObject<Env> {
     const route = this.currentRoute;
     if (route.status !== "active") {
       return route.into === survivor && route.status === "merging"
-        ? { status: "ready", head: this.store.head(this.profileId) }
+        ? this.handOverStart()
         : { status: "moved", to: route.into };
     }
     if (this.absorbing.has(survivor) && this.profileId < survivor) return { status: "absorbing_you" };
@@ -249,7 +249,12 @@ export class ProfileObject extends DurableObject<Env> {
     }
     this.setRoute({ status: "merging", into: survivor, since: Date.now(), shop_id: shopId, cause });
     await this.ctx.storage.setAlarm(Date.now() + HANDOVER_RETRY_MS);
-    return { status: "ready", head: this.store.head(this.profileId) };
+    return this.handOverStart();
+  }
+
+  private handOverStart(): HandOver {
+    const first = Object.fromEntries(PAGED_PARTS.map((part) => [part, this.store.pages.page(part, 0)])) as Record<PagedPart, Page>;
+    return { status: "ready", head: this.store.head(this.profileId), first };
   }
 
   /** One page of rows for the survivor this object is handing over to (null for anyone else). */

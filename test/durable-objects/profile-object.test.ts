@@ -1,6 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ProfileObject } from "../../durable-objects/profile-object";
+import type { IngestRequest } from "../../durable-objects/profile-rpc";
 import { MAX_RAW_EVENTS } from "../../durable-objects/profile-storage";
 import type { ApiProfile } from "../../core/profile-view";
 import type { TrackedEvent } from "../../core/types";
@@ -15,21 +16,28 @@ function pageView(id: string, ts: number): { event: TrackedEvent; identifiers: [
   return { event: { id, type: "page_view", ts }, identifiers: [] };
 }
 
+/** A server batch of page views, received at `now`. */
+function serverBatch(events: ReturnType<typeof pageView>[], now: number): IngestRequest {
+  return {
+    shopId: "s",
+    consentMode: "implied",
+    source: "server",
+    events,
+    batchConsent: null,
+    batchIdentifiers: [],
+    viaHome: true,
+    segmentRules: {},
+    receivedAt: now,
+  };
+}
+
 describe("ProfileObject storage", () => {
   it("summarizes raw events beyond the retention window and keeps the profile's counters", async () => {
     const person = stub(`retention-${Date.now()}`);
     const now = Date.now();
-    await person.ingest({
-      shopId: "s",
-      consentMode: "implied",
-      source: "server",
-      events: [pageView("old-1", now - 80 * DAY), pageView("old-2", now - 80 * DAY), pageView("new-1", now - DAY)],
-      batchConsent: null,
-      batchIdentifiers: [],
-      viaHome: true,
-      segmentRules: {},
-      receivedAt: now,
-    });
+    await person.ingest(
+      serverBatch([pageView("old-1", now - 80 * DAY), pageView("old-2", now - 80 * DAY), pageView("new-1", now - DAY)], now),
+    );
     const result = await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now + 11 * DAY));
     expect(result.summarized).toBe(2);
     expect(result.forgottenIds).toBe(3);
@@ -45,17 +53,7 @@ describe("ProfileObject storage", () => {
   it("keeps raw events for exactly 90 days", async () => {
     const person = stub(`ninety-${Date.now()}`);
     const now = Date.now();
-    await person.ingest({
-      shopId: "s",
-      consentMode: "implied",
-      source: "server",
-      events: [pageView("kept", now - 90 * DAY), pageView("folded", now - 90 * DAY - 1)],
-      batchConsent: null,
-      batchIdentifiers: [],
-      viaHome: true,
-      segmentRules: {},
-      receivedAt: now,
-    });
+    await person.ingest(serverBatch([pageView("kept", now - 90 * DAY), pageView("folded", now - 90 * DAY - 1)], now));
     const result = await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now));
     expect(result.summarized).toBe(1);
     const left = await runInDurableObject(person, (_instance, state) =>
@@ -70,17 +68,7 @@ describe("ProfileObject storage", () => {
   it("holds the raw-event cap on every write, not only after the daily compaction", async () => {
     const person = stub(`write-cap-${Date.now()}`);
     const now = Date.now();
-    const request = (id: string) => ({
-      shopId: "s",
-      consentMode: "implied" as const,
-      source: "server" as const,
-      events: [pageView(id, now)],
-      batchConsent: null,
-      batchIdentifiers: [],
-      viaHome: true,
-      segmentRules: {},
-      receivedAt: now,
-    });
+    const request = (id: string) => serverBatch([pageView(id, now)], now);
     await runInDurableObject(person, (_instance, state) => {
       state.storage.transactionSync(() => {
         for (let i = 0; i < MAX_RAW_EVENTS; i++)
@@ -102,17 +90,7 @@ describe("ProfileObject storage", () => {
   it("folds the oldest raw events into the summary beyond the row cap, however recent", async () => {
     const person = stub(`cap-${Date.now()}`);
     const now = Date.now();
-    await person.ingest({
-      shopId: "s",
-      consentMode: "implied",
-      source: "server",
-      events: [pageView("first", now)],
-      batchConsent: null,
-      batchIdentifiers: [],
-      viaHome: true,
-      segmentRules: {},
-      receivedAt: now,
-    });
+    await person.ingest(serverBatch([pageView("first", now)], now));
     const result = await runInDurableObject(person, (instance: ProfileObject, state) => {
       state.storage.transactionSync(() => {
         for (let i = 0; i < MAX_RAW_EVENTS + 4; i++) {
@@ -135,17 +113,7 @@ describe("ProfileObject storage", () => {
   it("still de-duplicates an event id within the de-duplication window after compaction", async () => {
     const person = stub(`dedup-${Date.now()}`);
     const now = Date.now();
-    const request = {
-      shopId: "s",
-      consentMode: "implied" as const,
-      source: "server" as const,
-      events: [pageView("once", now)],
-      batchConsent: null,
-      batchIdentifiers: [],
-      viaHome: true,
-      segmentRules: {},
-      receivedAt: now,
-    };
+    const request = serverBatch([pageView("once", now)], now);
     await person.ingest(request);
     await runInDurableObject(person, (instance: ProfileObject) => instance.compact(now + 7 * DAY));
     const retry = await person.ingest({ ...request, receivedAt: now + 7 * DAY });
@@ -155,17 +123,7 @@ describe("ProfileObject storage", () => {
   it("schedules its compaction with an alarm once it holds data", async () => {
     const person = stub(`alarm-${Date.now()}`);
     const now = Date.now();
-    await person.ingest({
-      shopId: "s",
-      consentMode: "implied",
-      source: "server",
-      events: [pageView("a", now)],
-      batchConsent: null,
-      batchIdentifiers: [],
-      viaHome: true,
-      segmentRules: {},
-      receivedAt: now,
-    });
+    await person.ingest(serverBatch([pageView("a", now)], now));
     expect(await runDurableObjectAlarm(person)).toBe(true);
   });
 });
