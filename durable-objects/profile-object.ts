@@ -230,9 +230,7 @@ export class ProfileObject extends DurableObject<Env> {
   async beginHandOver(survivor: string, survivorCustomerId: string | null, cause: MergeCause, shopId: string): Promise<HandOver> {
     const route = this.currentRoute;
     if (route.status !== "active") {
-      return route.into === survivor && route.status === "merging"
-        ? this.handOverStart()
-        : { status: "moved", to: route.into };
+      return route.into === survivor && route.status === "merging" ? this.handOverStart() : { status: "moved", to: route.into };
     }
     if (this.absorbing.has(survivor) && this.profileId < survivor) return { status: "absorbing_you" };
     const own = this.state?.identifiers.customer_id ?? null;
