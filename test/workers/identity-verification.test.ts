@@ -75,6 +75,11 @@ describe("identity verification", () => {
     expect(proven.profile_id).toBe(ann);
     expect(proven.decisions.map((decision) => decision.campaign_id)).toEqual([campaignId]);
     expect((await getProfile(shop, "customer_id:ann-42")).body.identifiers.anonymous_ids).toContain(phone);
+    // A proof is checked, never kept: it would prove again for anyone who read it.
+    const exported = await (await api(shop, "GET", "/v1/profiles/customer_id:ann-42/export")).text();
+    expect(exported).toContain("identify");
+    expect(exported).not.toContain(user_hash);
+    expect(exported).not.toContain("user_hash");
   });
 
   it("accepts the user_hash inside the traits, as the page API sends it", async () => {
