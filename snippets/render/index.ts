@@ -1,0 +1,2 @@
+/** The renderer's public entry point. */
+export { createRenderer, type Renderer } from "./renderer";
