@@ -59,16 +59,16 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
     }
   };
 
-  /** A closed shadow root on `target`, or on a child of it where `target` cannot have one. */
+  /** An (open) shadow root on `target`, or on a child of it where `target` cannot have one. */
   const rootOf = (target: Element): ShadowRoot => {
     let root = roots.get(target);
     if (!root) {
       try {
-        root = target.attachShadow({ mode: "closed" });
+        root = target.attachShadow({ mode: "open" });
       } catch {
         const inner = el(doc, "div");
         target.append(inner);
-        root = inner.attachShadow({ mode: "closed" });
+        root = inner.attachShadow({ mode: "open" });
       }
       adopt(root);
       roots.set(target, root);
