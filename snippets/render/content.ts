@@ -5,54 +5,54 @@
 import type { Decision } from "../types";
 import { safeUrl } from "./url";
 
-export function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = doc.createElement(tag);
-  if (cls) node.className = cls;
-  if (text) node.textContent = text;
-  return node;
-}
+/** Creates an element with a class, a text and attributes (all optional). */
+export type Make = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  cls?: string,
+  text?: string,
+  attrs?: Record<string, string>,
+) => HTMLElementTagNameMap[K];
 
-/** A link when `url` is http(s), plain text otherwise; `onClick` runs before the navigation. */
-function link(doc: Document, base: string, url: unknown, text: string, cls: string, onClick: () => void): HTMLElement {
-  const href = safeUrl(url, base);
-  if (!href) return el(doc, "span", cls, text);
-  const a = el(doc, "a", cls, text);
-  a.href = href;
-  a.addEventListener("click", onClick);
-  return a;
-}
+export const maker =
+  (doc: Document): Make =>
+  (tag, cls, text, attrs) => {
+    const node = doc.createElement(tag);
+    if (cls) node.className = cls;
+    if (text) node.textContent = text;
+    for (const name in attrs) node.setAttribute(name, attrs[name] as string);
+    return node;
+  };
 
-/** The title (id `t`, for `aria-labelledby`), image, body, code, items and call to action. */
-export function content(doc: Document, base: string, d: Decision, titleTag: "h2" | "strong", onClick: () => void): HTMLElement[] {
+/**
+ * The image, title (id `t`, for `aria-labelledby`), body, code, items and call to action. A link
+ * only where its URL is http(s) (`onClick` runs before the navigation), plain text otherwise.
+ */
+export function content(mk: Make, base: string, d: Decision, titleTag: "h2" | "strong", onClick: () => void): HTMLElement[] {
   const c = d.content || {};
+  const link = (url: unknown, text: string, cls?: string) => {
+    const href = safeUrl(url, base);
+    const node = mk(href ? "a" : "span", cls, text);
+    if (href) {
+      (node as HTMLAnchorElement).href = href;
+      node.addEventListener("click", onClick);
+    }
+    return node;
+  };
   const out: HTMLElement[] = [];
   const image = safeUrl(c.image_url, base);
-  if (image) {
-    const img = el(doc, "img");
-    img.alt = "";
-    img.src = image;
-    out.push(img);
-  }
-  if (c.title) {
-    const title = el(doc, titleTag, "t", c.title);
-    title.id = "t";
-    out.push(title);
-  }
-  if (c.body) out.push(el(doc, "p", "", c.body));
+  if (image) out.push(mk("img", "", "", { alt: "", src: image }));
+  if (c.title) out.push(mk(titleTag, "t", c.title, { id: "t" }));
+  if (c.body) out.push(mk("p", "", c.body));
   if (c.code) {
-    const p = el(doc, "p");
-    p.append(el(doc, "code", "", c.code));
+    const p = mk("p");
+    p.append(mk("code", "", c.code));
     out.push(p);
   }
   if (c.items?.length) {
-    const list = el(doc, "ul");
-    for (const item of c.items) {
-      const li = el(doc, "li");
-      li.append(link(doc, base, item.url, item.item_name || item.item_id, "", onClick));
-      list.append(li);
-    }
+    const list = mk("ul");
+    for (const item of c.items) list.appendChild(mk("li")).append(link(item.url, item.item_name || item.item_id));
     out.push(list);
   }
-  if (c.cta?.label) out.push(link(doc, base, c.cta.url, c.cta.label, "cta", onClick));
+  if (c.cta?.label) out.push(link(c.cta.url, c.cta.label, "cta"));
   return out;
 }

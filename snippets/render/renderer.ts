@@ -4,7 +4,7 @@
  * decision). Nothing it does may throw into the page.
  */
 import type { Decision, NudgeEventType, RenderHost } from "../types";
-import { content, el } from "./content";
+import { content, maker } from "./content";
 import { styler } from "./styles";
 import { arm } from "./trigger";
 
@@ -19,6 +19,8 @@ interface Shown {
   d: Decision;
   /** Removes it from the page (without reporting). */
   stop(): void;
+  /** False once it should be shown afresh: the page replaced its element. */
+  on(): boolean;
   /** A pop-up that is open is not replaced. */
   busy?: () => boolean;
 }
@@ -26,7 +28,7 @@ interface Shown {
 type Win = Window & typeof globalThis;
 
 const SLOT = "data-nudge-slot";
-const NBA = "data-nudge-nba";
+const NBA = "[data-nudge-nba]";
 
 /** Runs `f`, swallowing any error: the page must never see one. */
 function guard<A extends unknown[]>(f: (...args: A) => void): (...args: A) => void {
@@ -41,6 +43,7 @@ function guard<A extends unknown[]>(f: (...args: A) => void): (...args: A) => vo
 
 export function createRenderer(host: RenderHost, doc: Document = document): Renderer {
   const win = (doc.defaultView || window) as Win;
+  const mk = maker(doc);
   const adopt = styler(win);
   const reported = new Set<string>();
   const shown = new Map<string, Shown>();
@@ -48,16 +51,13 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
   const dismissed = new Set<string>();
   const roots = new WeakMap<Element, ShadowRoot>();
 
-  const report = (type: NudgeEventType, d: Decision) => {
-    const key = `${type} ${d.token || `${d.campaign_id} ${d.variant_id} ${d.placement}`}`;
-    if (reported.has(key)) return;
-    reported.add(key);
-    try {
+  const report = guard((type: NudgeEventType, d: Decision) => {
+    const key = type + d.placement + d.token;
+    if (!reported.has(key)) {
+      reported.add(key);
       host.report(type, d);
-    } catch {
-      // The tracker's problem, not the page's.
     }
-  };
+  });
 
   /** An (open) shadow root on `target`, or on a child of it where `target` cannot have one. */
   const rootOf = (target: Element): ShadowRoot => {
@@ -66,22 +66,12 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
       try {
         root = target.attachShadow({ mode: "open" });
       } catch {
-        const inner = el(doc, "div");
-        target.append(inner);
-        root = inner.attachShadow({ mode: "open" });
+        root = target.appendChild(mk("div")).attachShadow({ mode: "open" });
       }
       adopt(root);
       roots.set(target, root);
     }
     return root;
-  };
-
-  /** A host element of its own at the end of the body, for overlays. */
-  const overlay = (placement: string): [HTMLElement, ShadowRoot] => {
-    const h = el(doc, "div");
-    h.setAttribute("data-nudge", placement);
-    (doc.body || doc.documentElement).append(h);
-    return [h, rootOf(h)];
   };
 
   /** Reports the impression once `node` is at least half visible. */
@@ -90,7 +80,7 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
     const IO = win.IntersectionObserver;
     if (!IO) {
       seen();
-      return () => {};
+      return seen;
     }
     const io = new IO(
       guard((entries: IntersectionObserverEntry[]) => {
@@ -105,63 +95,49 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
     return () => io.disconnect();
   };
 
-  const closeButton = (onClose: () => void) => {
-    const x = el(doc, "button", "x", "\u00d7");
-    x.type = "button";
-    x.setAttribute("aria-label", "Close");
-    x.addEventListener("click", guard(onClose));
-    return x;
-  };
-
-  const body = (d: Decision, titleTag: "h2" | "strong") =>
-    content(
-      doc,
-      win.location.href,
-      d,
-      titleTag,
-      guard(() => report("nudge_click", d)),
-    );
-
   const dismiss = (d: Decision) => {
     dismissed.add(d.campaign_id);
     report("nudge_dismiss", d);
-    shown.get(d.placement)?.stop();
+    const current = shown.get(d.placement);
+    if (current) current.stop();
     shown.delete(d.placement);
   };
 
-  const banner = (d: Decision): Shown => {
-    const [h, root] = overlay(d.placement);
-    const box = el(doc, "div", "n bar");
-    box.setAttribute("role", "region");
-    box.setAttribute("aria-label", d.content?.title || "Announcement");
-    box.append(
-      ...body(d, "strong"),
-      closeButton(() => dismiss(d)),
-    );
-    root.append(box);
-    const unwatch = watch(box, d);
+  /** The decision in `box` (a close button first for overlays), in a host element of its own at the end of the body for overlays. */
+  const build = (d: Decision, box: HTMLElement, titleTag: "h2" | "strong", target?: Element) => {
+    const overlay = !target;
+    if (overlay) {
+      const close = mk("button", "x", "\u00d7", { type: "button", "aria-label": "Close" });
+      close.addEventListener(
+        "click",
+        guard(() => dismiss(d)),
+      );
+      box.append(close);
+    }
+    box.append(...content(mk, win.location.href, d, titleTag, () => report("nudge_click", d)));
+    const h = target || (doc.body || doc.documentElement).appendChild(mk("div", "", "", { "data-nudge": d.placement }));
+    const root = rootOf(h);
     return {
-      d,
-      stop: () => {
-        unwatch();
-        h.remove();
-      },
+      root,
+      remove: () => (overlay ? h.remove() : root.replaceChildren(mk("slot"))),
     };
   };
 
-  const inline = (d: Decision, target: Element): Shown => {
-    const root = rootOf(target);
-    const box = el(doc, "div", `n ${d.placement === "nba" ? "nba" : "inline"}`);
-    box.append(...body(d, "h2"));
+  const block = (d: Decision, target?: Element): Shown => {
+    const box = target
+      ? mk("div", `n ${d.placement === "nba" ? "nba" : "inline"}`)
+      : mk("div", "n bar", "", { role: "region", "aria-label": d.content?.title || "Announcement" });
+    const { root, remove } = build(d, box, target ? "h2" : "strong", target);
     root.replaceChildren(box);
     const unwatch = watch(box, d);
     return {
       d,
       stop: () => {
         unwatch();
-        // The page's own content of the slot shows again.
-        root.replaceChildren(el(doc, "slot"));
+        // A slot shows the page's own content again.
+        remove();
       },
+      on: () => box.isConnected,
     };
   };
 
@@ -169,24 +145,19 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
     let close: (() => void) | undefined;
     const open = () => {
       const before = doc.activeElement;
-      const [h, root] = overlay(d.placement);
-      const backdrop = el(doc, "div", "bd");
-      const dialog = el(doc, "div", "n dlg");
-      dialog.setAttribute("role", "dialog");
-      dialog.setAttribute("aria-modal", "true");
-      if (d.content?.title) dialog.setAttribute("aria-labelledby", "t");
-      else dialog.setAttribute("aria-label", "Offer");
-      dialog.tabIndex = -1;
-      dialog.append(
-        closeButton(() => dismiss(d)),
-        ...body(d, "h2"),
-      );
+      const titled = d.content?.title;
+      const dialog = mk("div", "n dlg", "", {
+        role: "dialog",
+        "aria-modal": "true",
+        tabindex: "-1",
+        ...(titled ? { "aria-labelledby": "t" } : { "aria-label": "Offer" }),
+      });
+      const backdrop = mk("div", "bd");
+      const { root, remove } = build(d, dialog, "h2");
       backdrop.append(dialog);
       backdrop.addEventListener(
         "click",
-        guard((e: Event) => {
-          if (e.target === backdrop) dismiss(d);
-        }),
+        guard((e: Event) => e.target === backdrop && dismiss(d)),
       );
       root.append(backdrop);
       const onKey = guard((e: KeyboardEvent) => {
@@ -195,11 +166,10 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
           dismiss(d);
         } else if (e.key === "Tab") {
           // Focus stays inside the modal dialog.
-          const focusable = Array.from(dialog.querySelectorAll<HTMLElement>("a[href],button"));
-          const first = focusable[0];
-          const last = focusable[focusable.length - 1];
+          const all = dialog.querySelectorAll<HTMLElement>("a[href],button");
+          const first = all[0] as HTMLElement;
+          const last = all[all.length - 1] as HTMLElement;
           const active = root.activeElement;
-          if (!first || !last) return;
           if (e.shiftKey ? active === first || active === dialog || !active : active === last || !active) {
             e.preventDefault();
             (e.shiftKey ? last : first).focus();
@@ -209,9 +179,9 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
       doc.addEventListener("keydown", onKey, true);
       close = () => {
         doc.removeEventListener("keydown", onKey, true);
-        h.remove();
-        if (before instanceof win.HTMLElement && before.isConnected) before.focus();
+        remove();
         close = undefined;
+        if (before instanceof win.HTMLElement && before.isConnected) before.focus();
       };
       dialog.focus();
       report("nudge_impression", d);
@@ -221,59 +191,56 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
       d,
       stop: () => {
         cancel();
-        close?.();
+        if (close) close();
       },
+      on: () => true,
       busy: () => !!close,
     };
   };
 
-  const target = (placement: string): Element | null | undefined => {
-    if (placement === "nba") return doc.querySelector(`[${NBA}]`);
-    if (placement.startsWith("inline:")) {
-      const slot = placement.slice(7);
-      return Array.from(doc.querySelectorAll(`[${SLOT}]`)).find((e) => e.getAttribute(SLOT) === slot);
-    }
-    return undefined;
-  };
+  const slots = () => Array.from(doc.querySelectorAll(`[${SLOT}]`));
 
   const show = (d: Decision) => {
-    const placement = d.placement;
-    const current = shown.get(placement);
-    if (dismissed.has(d.campaign_id)) return;
-    if (current && ((current.d.campaign_id === d.campaign_id && current.d.variant_id === d.variant_id) || current.busy?.())) return;
-    let next: Shown | undefined;
-    if (placement === "top_banner") next = banner(d);
-    else if (placement === "popup") next = popup(d);
-    else {
-      const spot = target(placement);
-      if (spot) next = inline(d, spot);
+    const p = d.placement;
+    const current = shown.get(p);
+    if (
+      dismissed.has(d.campaign_id) ||
+      (current?.on() && ((current.d.campaign_id === d.campaign_id && current.d.variant_id === d.variant_id) || current.busy?.()))
+    )
+      return;
+    const target = p === "nba" ? doc.querySelector(NBA) : slots().find((e) => `inline:${e.getAttribute(SLOT)}` === p);
+    const next = p === "top_banner" ? block(d) : p === "popup" ? popup(d) : target ? block(d, target) : undefined;
+    if (next) {
+      if (current) current.stop();
+      shown.set(p, next);
     }
-    if (!next) return;
-    current?.stop();
-    shown.set(placement, next);
   };
 
   return {
     placements() {
       const out = ["top_banner", "popup"];
       try {
-        for (const e of Array.from(doc.querySelectorAll(`[${SLOT}]`))) {
+        for (const e of slots()) {
           const name = `inline:${e.getAttribute(SLOT)}`;
-          if (name !== "inline:" && !out.includes(name)) out.push(name);
+          if (name !== "inline:" && out.indexOf(name) < 0) out.push(name);
         }
-        if (doc.querySelector(`[${NBA}]`)) out.push("nba");
+        if (doc.querySelector(NBA)) out.push("nba");
       } catch {
         // The fixed placements still.
       }
       return out;
     },
     render(decisions) {
-      if (!Array.isArray(decisions)) return;
-      const done = new Set<string>();
-      for (const d of decisions) {
-        if (!d || typeof d.placement !== "string" || done.has(d.placement)) continue;
-        done.add(d.placement);
-        guard(show)(d);
+      const done: Record<string, 1> = {};
+      try {
+        for (const d of decisions) {
+          if (d && !done[d.placement]) {
+            done[d.placement] = 1;
+            guard(show)(d);
+          }
+        }
+      } catch {
+        // Not a list: nothing to show.
       }
     },
   };

@@ -6,26 +6,24 @@
  * still render.
  */
 const accent = "var(--nudge-accent,#2563eb)";
-const radius = "var(--nudge-radius,8px)";
-export const CSS = `.n{box-sizing:border-box;font:15px/1.4 var(--nudge-font,system-ui,sans-serif);color:var(--nudge-fg,#111);background:var(--nudge-bg,#fff);border-radius:${radius};padding:12px 16px;text-align:left}
-.n *{box-sizing:border-box;font:inherit;color:inherit;margin:0}
+const radius = "border-radius:var(--nudge-radius,8px)";
+export const CSS = `.n{font:15px/1.4 var(--nudge-font,system-ui,sans-serif);color:var(--nudge-fg,#111);background:var(--nudge-bg,#fff);${radius};padding:12px 16px}
+.n *{font:inherit;color:inherit;margin:0}
 .n>*+*{margin-top:8px}
-.t{font-weight:700;font-size:1.1em}
-.bar{position:fixed;top:0;left:0;right:0;z-index:2147483646;border-radius:0;display:flex;flex-wrap:wrap;gap:4px 16px;align-items:center;justify-content:center;padding-right:48px;box-shadow:0 1px 6px #0003;animation:nf .2s ease-out}
+.t{font-weight:700}
+.bar{position:fixed;top:0;left:0;right:0;z-index:2147483646;border-radius:0;display:flex;flex-wrap:wrap;gap:4px 16px;align-items:center;justify-content:center;padding-right:48px;box-shadow:0 1px 6px #0003}
 .bar>*+*{margin:0}
-.bd{position:fixed;inset:0;z-index:2147483647;display:flex;align-items:center;justify-content:center;padding:16px;background:#0009;animation:nf .2s ease-out}
-.dlg{position:relative;width:420px;max-width:100%;max-height:100%;overflow:auto;padding:24px;box-shadow:0 8px 32px #0005}
+.bd{position:fixed;inset:0;z-index:2147483647;display:grid;place-items:center;background:#0009}
+.dlg{position:relative;max-width:min(420px,90vw);max-height:90vh;overflow:auto;padding:24px}
 .dlg:focus{outline:0}
-.x{position:absolute;top:4px;right:4px;border:0;background:none;font-size:22px;line-height:1;padding:8px 12px;cursor:pointer}
+.x{position:absolute;top:0;right:0;border:0;background:none;font-size:22px;padding:8px 12px;cursor:pointer}
 .bar .x{top:50%;transform:translateY(-50%)}
 a{color:${accent}}
-.cta{display:inline-block;padding:8px 16px;border-radius:${radius};background:${accent};color:var(--nudge-bg,#fff);font-weight:600;text-decoration:none}
+.cta{display:inline-block;padding:8px 16px;${radius};background:${accent};color:var(--nudge-bg,#fff);font-weight:700;text-decoration:none}
 span.cta{background:none;color:inherit;padding:0}
-code{font-family:ui-monospace,monospace;font-weight:700;letter-spacing:.05em;padding:2px 8px;border:1px dashed currentColor;border-radius:4px;display:inline-block}
-ul{padding-left:20px}
-img{display:block;max-width:100%;height:auto;border-radius:${radius}}
-.bar img{max-height:32px;width:auto}
-:focus-visible{outline:2px solid ${accent};outline-offset:2px}
+code{font-weight:700;padding:2px 8px;border:1px dashed}
+img{display:block;max-width:100%;max-height:50vh}
+.bar,.bd{animation:nf .2s}
 @keyframes nf{from{opacity:0}}
 @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}`;
 
