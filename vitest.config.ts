@@ -8,7 +8,7 @@ export default defineConfig(async () => {
       projects: [
         {
           // The pure core needs no runtime: plain Node, fast.
-          test: { name: "core", include: ["core/**/*.test.ts"], environment: "node" },
+          test: { name: "core", include: ["core/**/*.test.ts", "snippets/**/*.test.ts"], environment: "node" },
         },
         {
           // Everything that crosses modules runs inside workerd with real D1 and the real migrations.

@@ -11,6 +11,7 @@
 // Env: BENCH_SECONDS (default 10) per scenario, BENCH_CONNECTIONS (default 50),
 //      BENCH_WARMUP_SECONDS (default 2) per scenario, BENCH_ONLY=name,name (baseline always runs),
 //      BENCH_KEEP_STATE=1, BENCH_STRICT=1 (exit 1 when a target is missed).
+// Builds the snippet first and prints its size (bytes and gzip).
 // Output: a table on stdout, bench-results/latest.json, wrangler's output in bench-results/wrangler.log.
 //
 // Adding a scenario: append an object to SCENARIOS ({name, route, request(n, run), pool?});
@@ -25,6 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import autocannon from "autocannon";
+import { buildSnippet } from "./build-snippet.mjs";
 import { freePort, offlineEnv, prepareDatabase, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
 
 const SECONDS = positive("BENCH_SECONDS", 10);
@@ -378,6 +380,9 @@ async function main() {
   );
   console.log(`load:    ${CONNECTIONS} connections, ${SECONDS} s per scenario (warm-up ${WARMUP_SECONDS} s), 127.0.0.1 only`);
 
+  // The Worker serves the built snippet (GET /nudge.js), so it is built before wrangler bundles the Worker.
+  const snippet = await buildSnippet();
+  console.log(`snippet: ${snippet.line}`);
   if (process.env.BENCH_KEEP_STATE !== "1") await rm(path.resolve(ROOT, PERSIST_TO), { recursive: true, force: true });
   console.log(`state:   ${PERSIST_TO} (migrations + seed)`);
   await prepareDatabase({ persistTo: PERSIST_TO });

@@ -4,10 +4,12 @@
 //     (scripts/seed.sql, idempotent: data and changed settings survive restarts);
 //  2. starts a webhook receiver on 127.0.0.1:$WEBHOOK_PORT (else a free port) that prints what the
 //     Worker sends, and points the demo shop's webhook channel at it;
-//  3. starts `wrangler dev` on 127.0.0.1:${PORT:-8787} with the cron trigger at /__scheduled,
+//  3. builds the browser snippet (snippets/dist, served at /nudge.js);
+//  4. starts `wrangler dev` on 127.0.0.1:${PORT:-8787} with the cron trigger at /__scheduled,
 //     ALLOW_PRIVATE_WEBHOOKS from the environment ("true" unless set).
 // Ctrl-C stops everything.
 import http from "node:http";
+import { BUDGET_GZIP_BYTES, buildSnippet } from "./build-snippet.mjs";
 import { executeSql, offlineEnv, portInUse, prepareDatabase, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
 
 const PORT = Number(process.env.PORT || 8787);
@@ -145,6 +147,8 @@ try {
   log("applying migrations and seeding the demo shop (.wrangler/state)…");
   await prepareDatabase();
   await pointDemoWebhookAt(receiverPort);
+  const snippet = await buildSnippet();
+  log(`built the snippet: ${snippet.line}${snippet.gzipBytes > BUDGET_GZIP_BYTES ? " (over budget)" : ""}`);
   log(`starting wrangler dev on ${BASE}…`);
   dev = startDev({
     port: PORT,
