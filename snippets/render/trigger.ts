@@ -22,22 +22,17 @@ export function arm(win: Window, trigger: Decision["trigger"], fire: () => void)
   const t = trigger || {};
   if (t.url_matches && !globMatch(win.location.href, t.url_matches)) return cancel;
   const steps: ((next: () => void) => void)[] = [];
-  /** Waits for an event on `target` that passes `test` (checked at once when `now`). */
-  const until = (target: EventTarget, types: string[], test: (e?: Event) => boolean, now: boolean) => (next: () => void) => {
-    const handler = (e?: Event) => {
-      try {
-        if (!test(e)) return;
-      } catch {
-        return;
-      }
-      off();
-      next();
-    };
-    const off = () => {
-      for (const type of types) target.removeEventListener(type, handler);
-    };
+  /** Waits for a `type` event on `target` that passes `test` (checked at once when `now`). */
+  const until = (target: EventTarget, type: string, test: (e?: Event) => boolean, now?: boolean) => (next: () => void) => {
     if (now && test()) return next();
-    for (const type of types) target.addEventListener(type, handler, { passive: true });
+    const handler = (e: Event) => {
+      if (test(e)) {
+        off();
+        next();
+      }
+    };
+    const off = () => target.removeEventListener(type, handler);
+    target.addEventListener(type, handler, { passive: true });
     offs.push(off);
   };
   const delay = t.delay_ms;
@@ -47,16 +42,9 @@ export function arm(win: Window, trigger: Decision["trigger"], fire: () => void)
       offs.push(() => win.clearTimeout(id));
     });
   const pct = t.scroll_pct;
-  if (typeof pct === "number") steps.push(until(win, ["scroll", "resize"], () => scrolledPct(win) >= pct, true));
+  if (typeof pct === "number") steps.push(until(win, "scroll", () => scrolledPct(win) >= pct, true));
   if (t.exit_intent)
-    steps.push(
-      until(
-        win.document,
-        ["mouseout", "mouseleave"],
-        (e) => !!e && !(e as MouseEvent).relatedTarget && (e as MouseEvent).clientY <= 0,
-        false,
-      ),
-    );
+    steps.push(until(win.document, "mouseout", (e) => !!e && !(e as MouseEvent).relatedTarget && (e as MouseEvent).clientY <= 0));
   let i = 0;
   const next = (): void => {
     const step = steps[i++];
