@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "./bandit";
-import { decide, type DecidableCampaign } from "./decide";
+import { decide, type DecidableCampaign, type DecisionTrigger } from "./decide";
 import vectors from "./decide.vectors.json";
 
 interface VectorCampaign {
@@ -14,6 +14,7 @@ interface VectorCampaign {
   goal?: DecidableCampaign["goal"];
   updated_at?: string;
   content?: DecidableCampaign["variants"][number]["content"];
+  trigger?: DecidableCampaign["trigger"];
 }
 interface Vector {
   name: string;
@@ -23,6 +24,8 @@ interface Vector {
   bought?: Record<string, number>;
   decisions: [string, string][];
   skipped?: Record<string, string>;
+  /** Each decided campaign's expected `trigger`; null: the decision has none. */
+  triggers?: Record<string, DecisionTrigger | null>;
 }
 
 function campaignOf(v: VectorCampaign): DecidableCampaign {
@@ -38,6 +41,7 @@ function campaignOf(v: VectorCampaign): DecidableCampaign {
     goal: v.goal ?? "general",
     updated_at: v.updated_at ?? "2026-11-01T00:00:00Z",
     variants: [{ id: "a", weight: 100, content: v.content ?? { title: v.id } }],
+    ...(v.trigger === undefined ? {} : { trigger: v.trigger }),
   };
 }
 
@@ -66,6 +70,12 @@ describe("decisions (JSON vectors)", () => {
       expect(candidate?.reason.startsWith(reason)).toBe(true);
     }
     for (const candidate of out.candidates) expect(candidate.reason.length).toBeGreaterThan(0);
+    for (const [campaignId, trigger] of Object.entries(v.triggers ?? {})) {
+      const decision = out.decisions.find((d) => d.campaign_id === campaignId);
+      expect(decision).toBeDefined();
+      if (trigger === null) expect(decision && "trigger" in decision).toBe(false);
+      else expect(decision?.trigger).toEqual(trigger);
+    }
   });
 
   it("records new sticky assignments without changing its input", () => {
@@ -85,5 +95,26 @@ describe("decisions (JSON vectors)", () => {
     const out = decide(input);
     expect(out.assignments).toEqual({ c: { variant_id: "a", at: 5 } });
     expect(input.assignments).toEqual({});
+  });
+
+  it("gives each decision its own copy of the trigger, with exactly the four fields", () => {
+    const trigger = { delay_ms: 0, scroll_pct: null, exit_intent: true, url_matches: null, note: "not for the page" } as DecisionTrigger;
+    const campaign = { ...campaignOf({ id: "c", placement: "popup" }), trigger };
+    const input = {
+      placements: ["popup"],
+      campaigns: [campaign],
+      subject: { profile: {}, context: {} },
+      history: {},
+      assignments: {},
+      boughtItems: {},
+      personId: "p",
+      now: 5,
+      shopTimezone: "UTC",
+      bandit: {},
+      random: mulberry32(3),
+    };
+    const [decision] = decide(input).decisions;
+    expect(decision?.trigger).toEqual({ delay_ms: 0, scroll_pct: null, exit_intent: true, url_matches: null });
+    expect(decision?.trigger).not.toBe(trigger);
   });
 });

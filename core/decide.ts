@@ -26,6 +26,18 @@ export interface DecisionContent extends OfferContent {
     | undefined;
 }
 
+/**
+ * When the page may show a decision (a campaign's `trigger`): after `delay_ms`, once the visitor
+ * scrolled `scroll_pct` percent, on exit intent, and only on URLs matching `url_matches`. The
+ * snippet waits for it; the server decides who sees what, the page only when.
+ */
+export interface DecisionTrigger {
+  delay_ms: number;
+  scroll_pct: number | null;
+  exit_intent: boolean;
+  url_matches: string | null;
+}
+
 /** A campaign as decisions need it. */
 export interface DecidableCampaign extends CampaignRules {
   id: string;
@@ -37,6 +49,8 @@ export interface DecidableCampaign extends CampaignRules {
   /** For the `nba` placement: the action the campaign offers. */
   action?: NbaAction | undefined;
   goal?: "general" | "first_purchase" | "welcome" | undefined;
+  /** When the page may show it; null or absent: at once. */
+  trigger?: DecisionTrigger | null | undefined;
 }
 
 export interface Decision {
@@ -45,6 +59,8 @@ export interface Decision {
   variant_id: string;
   kind: DecisionKind;
   content: DecisionContent;
+  /** The campaign's trigger, only when it defines one. */
+  trigger?: DecisionTrigger;
 }
 
 export interface Candidate {
@@ -111,6 +127,16 @@ function returningCustomer(campaign: DecidableCampaign, profile: unknown): strin
   return null;
 }
 
+/** The trigger as the page gets it: exactly its four fields, a fresh object (never the cached campaign's). */
+function triggerOf(trigger: DecisionTrigger): DecisionTrigger {
+  return {
+    delay_ms: trigger.delay_ms ?? 0,
+    scroll_pct: trigger.scroll_pct ?? null,
+    exit_intent: trigger.exit_intent ?? false,
+    url_matches: trigger.url_matches ?? null,
+  };
+}
+
 export function kindOf(placement: string): DecisionKind {
   if (placement === "top_banner") return "banner";
   if (placement === "popup") return "popup";
@@ -173,7 +199,14 @@ export function decide(input: DecideInput): DecideOutput {
         candidates.push(entry("skipped", `${guarded.reason}: ${guarded.detail}`, variantId));
         continue;
       }
-      decisions.push({ placement, campaign_id: campaign.id, variant_id: variantId, kind: kindOf(placement), content: guarded.content });
+      decisions.push({
+        placement,
+        campaign_id: campaign.id,
+        variant_id: variantId,
+        kind: kindOf(placement),
+        content: guarded.content,
+        ...(campaign.trigger ? { trigger: triggerOf(campaign.trigger) } : {}),
+      });
       candidates.push(entry("chosen", `${eligible.reason}; variant ${variantId} (${assigned.assignment.reason})`, variantId));
       decided = true;
     }

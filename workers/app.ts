@@ -3,6 +3,7 @@ import { notFound, onError } from "./errors";
 import { withDatabase } from "./middleware/database";
 import { campaignsRoute } from "./routes/campaigns";
 import { collect } from "./routes/collect";
+import { configRoute } from "./routes/config";
 import { decideRoute } from "./routes/decide";
 import { serverEvents } from "./routes/events";
 import { health } from "./routes/health";
@@ -10,11 +11,14 @@ import { keysRoute } from "./routes/keys";
 import { profiles } from "./routes/profiles";
 import { settingsRoute } from "./routes/settings";
 import { shopsRoute } from "./routes/shops";
+import { snippet } from "./routes/snippet";
 import type { AppEnv } from "./types";
 
 export const app = new Hono<AppEnv>()
   .route("/", health)
+  .route("/nudge.js", snippet)
   .use("/v1/*", withDatabase)
+  .route("/v1/config", configRoute)
   .route("/v1/collect", collect)
   .route("/v1/decide", decideRoute)
   .route("/v1/events", serverEvents)
