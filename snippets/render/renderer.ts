@@ -216,6 +216,25 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
     }
   };
 
+  const render = (decisions: Decision[]) => {
+    const done: Record<string, 1> = {};
+    try {
+      // Slots are looked up once the page is parsed.
+      if (doc.readyState === "loading") {
+        doc.addEventListener("DOMContentLoaded", () => render(decisions));
+        return;
+      }
+      for (const d of decisions) {
+        if (d && !done[d.placement]) {
+          done[d.placement] = 1;
+          guard(show)(d);
+        }
+      }
+    } catch {
+      // Not a list: nothing to show.
+    }
+  };
+
   return {
     placements() {
       const out = ["top_banner", "popup"];
@@ -230,18 +249,6 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
       }
       return out;
     },
-    render(decisions) {
-      const done: Record<string, 1> = {};
-      try {
-        for (const d of decisions) {
-          if (d && !done[d.placement]) {
-            done[d.placement] = 1;
-            guard(show)(d);
-          }
-        }
-      } catch {
-        // Not a list: nothing to show.
-      }
-    },
+    render,
   };
 }

@@ -3,7 +3,7 @@ import { arm, scrolledPct } from "./trigger";
 
 /** A window as far as triggers look at it: events, timers, its address and its scroll position. */
 function fakeWindow(href = "https://shop.example/products/mug", page = { height: 3000, viewport: 1000 }) {
-  const document = Object.assign(new EventTarget(), { documentElement: { scrollHeight: page.height } });
+  const document = Object.assign(new EventTarget(), { documentElement: { scrollHeight: page.height }, hidden: false });
   const win = Object.assign(new EventTarget(), {
     document,
     location: { href },
@@ -20,7 +20,11 @@ function fakeWindow(href = "https://shop.example/products/mug", page = { height:
     const e = Object.assign(new Event("mouseout"), { clientY, relatedTarget });
     document.dispatchEvent(e);
   };
-  return { win: win as unknown as Window, scrollTo, leave };
+  const setHidden = (hidden: boolean) => {
+    document.hidden = hidden;
+    document.dispatchEvent(new Event("visibilitychange"));
+  };
+  return { win: win as unknown as Window, scrollTo, leave, setHidden };
 }
 
 beforeEach(() => {
@@ -126,6 +130,20 @@ describe("arm", () => {
     arm(c.win, { exit_intent: true }, fire)();
     c.leave(-1);
     expect(fire).not.toHaveBeenCalled();
+  });
+
+  it("waits while the tab is in the background", () => {
+    const fire = vi.fn();
+    const { win, setHidden } = fakeWindow();
+    setHidden(true);
+    arm(win, { delay_ms: 1000 }, fire);
+    vi.advanceTimersByTime(5000);
+    expect(fire).not.toHaveBeenCalled();
+    setHidden(false);
+    expect(fire).toHaveBeenCalledTimes(1);
+    setHidden(true);
+    setHidden(false);
+    expect(fire).toHaveBeenCalledTimes(1);
   });
 
   it("a pattern is never a regular expression", () => {

@@ -1,8 +1,8 @@
 /**
  * When a pop-up may show: its trigger's conditions, all of them, in order — the page address
  * (`url_matches`, a `*` glob against `location.href`), then `delay_ms`, then `scroll_pct` (the
- * page scrolled that far), then `exit_intent` (the mouse leaving through the top of the viewport).
- * Without a trigger, at once.
+ * page scrolled that far), then `exit_intent` (the mouse leaving through the top of the viewport),
+ * and the tab in the foreground. Without a trigger, at once.
  */
 import type { Decision } from "../types";
 import { globMatch } from "./url";
@@ -45,6 +45,8 @@ export function arm(win: Window, trigger: Decision["trigger"], fire: () => void)
   if (typeof pct === "number") steps.push(until(win, "scroll", () => scrolledPct(win) >= pct, true));
   if (t.exit_intent)
     steps.push(until(win.document, "mouseout", (e) => !!e && !(e as MouseEvent).relatedTarget && (e as MouseEvent).clientY <= 0));
+  // Never while the tab is in the background: nobody would see it.
+  steps.push(until(win.document, "visibilitychange", () => !win.document.hidden, true));
   let i = 0;
   const next = (): void => {
     const step = steps[i++];
