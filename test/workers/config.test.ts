@@ -40,6 +40,8 @@ describe("GET /v1/config", () => {
       const response = await config(`?site=${shop.site_key}`, headers);
       expect(response.status).toBe(403);
       expect((await errorOf(response)).code).toBe("origin_not_allowed");
+      // The page can read why (CORS headers on the refusal too), and no cache keeps the refusal.
+      expect(response.headers.get("access-control-allow-origin")).toBe(headers.origin ?? null);
       expect(response.headers.get("cache-control")).toBeNull();
     }
   });
