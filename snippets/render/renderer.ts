@@ -15,15 +15,8 @@ export interface Renderer {
   render(decisions: Decision[]): void;
 }
 
-interface Shown {
-  d: Decision;
-  /** Removes it from the page (without reporting). */
-  stop(): void;
-  /** False once it should be shown afresh: the page replaced its element. */
-  on(): boolean;
-  /** A pop-up that is open is not replaced. */
-  busy?: () => boolean;
-}
+/** What a placement shows: its decision, how to remove it (without reporting), whether it is still on the page, whether it must stay (an open pop-up). */
+type Shown = [d: Decision, stop: () => void, on: () => boolean, busy?: () => boolean];
 
 type Win = Window & typeof globalThis;
 
@@ -31,7 +24,7 @@ const SLOT = "data-nudge-slot";
 const NBA = "[data-nudge-nba]";
 
 /** Runs `f`, swallowing any error: the page must never see one. */
-function guard<A extends unknown[]>(f: (...args: A) => void): (...args: A) => void {
+function guard<A extends unknown[]>(f: (...args: A) => unknown): (...args: A) => void {
   return (...args) => {
     try {
       f(...args);
@@ -39,6 +32,13 @@ function guard<A extends unknown[]>(f: (...args: A) => void): (...args: A) => vo
       // Never into the page.
     }
   };
+}
+
+/** Listens with `f` guarded. */
+function on(target: EventTarget, type: string, f: (e: Event) => unknown, capture?: boolean): () => void {
+  const g = guard(f);
+  target.addEventListener(type, g, capture);
+  return () => target.removeEventListener(type, g, capture);
 }
 
 export function createRenderer(host: RenderHost, doc: Document = document): Renderer {
@@ -82,13 +82,13 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
       seen();
       return seen;
     }
-    const io = new IO(
-      guard((entries: IntersectionObserverEntry[]) => {
-        if (entries.some((e) => e.isIntersecting && e.intersectionRatio >= 0.5)) {
+    const io: IntersectionObserver = new IO(
+      (entries) => {
+        if (entries.some((e) => e.intersectionRatio >= 0.5)) {
           io.disconnect();
           seen();
         }
-      }),
+      },
       { threshold: 0.5 },
     );
     io.observe(node);
@@ -98,120 +98,114 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
   const dismiss = (d: Decision) => {
     dismissed.add(d.campaign_id);
     report("nudge_dismiss", d);
-    const current = shown.get(d.placement);
-    if (current) current.stop();
+    shown.get(d.placement)?.[1]();
     shown.delete(d.placement);
   };
 
-  /** The decision in `box` (a close button first for overlays), in a host element of its own at the end of the body for overlays. */
-  const build = (d: Decision, box: HTMLElement, titleTag: "h2" | "strong", target?: Element) => {
-    const overlay = !target;
-    if (overlay) {
+  /**
+   * The decision's content in `box` (a close button first for overlays) in a shadow root: on the
+   * slot element, or for overlays on a host element of its own at the end of the body. Returns the
+   * root and how to remove it again (a slot shows the page's own content again).
+   */
+  const build = (d: Decision, box: HTMLElement, titleTag: "h2" | "strong", target?: Element): [ShadowRoot, () => void] => {
+    if (!target) {
       const close = mk("button", "x", "\u00d7", { type: "button", "aria-label": "Close" });
-      close.addEventListener(
-        "click",
-        guard(() => dismiss(d)),
-      );
+      on(close, "click", () => dismiss(d));
       box.append(close);
     }
     box.append(...content(mk, win.location.href, d, titleTag, () => report("nudge_click", d)));
     const h = target || (doc.body || doc.documentElement).appendChild(mk("div", "", "", { "data-nudge": d.placement }));
     const root = rootOf(h);
-    return {
-      root,
-      remove: () => (overlay ? h.remove() : root.replaceChildren(mk("slot"))),
-    };
+    return [root, () => (target ? root.replaceChildren(mk("slot")) : h.remove())];
   };
 
   const block = (d: Decision, target?: Element): Shown => {
     const box = target
       ? mk("div", `n ${d.placement === "nba" ? "nba" : "inline"}`)
       : mk("div", "n bar", "", { role: "region", "aria-label": d.content?.title || "Announcement" });
-    const { root, remove } = build(d, box, target ? "h2" : "strong", target);
+    const [root, remove] = build(d, box, target ? "h2" : "strong", target);
     root.replaceChildren(box);
     const unwatch = watch(box, d);
-    return {
+    return [
       d,
-      stop: () => {
+      () => {
         unwatch();
-        // A slot shows the page's own content again.
         remove();
       },
-      on: () => box.isConnected,
-    };
+      () => box.isConnected,
+    ];
   };
 
   const popup = (d: Decision): Shown => {
     let close: (() => void) | undefined;
     const open = () => {
-      const before = doc.activeElement;
-      const titled = d.content?.title;
+      const before = doc.activeElement as HTMLElement | null;
       const dialog = mk("div", "n dlg", "", {
         role: "dialog",
         "aria-modal": "true",
         tabindex: "-1",
-        ...(titled ? { "aria-labelledby": "t" } : { "aria-label": "Offer" }),
+        ...(d.content?.title ? { "aria-labelledby": "t" } : { "aria-label": "Offer" }),
       });
       const backdrop = mk("div", "bd");
-      const { root, remove } = build(d, dialog, "h2");
+      const [root, remove] = build(d, dialog, "h2");
       backdrop.append(dialog);
-      backdrop.addEventListener(
-        "click",
-        guard((e: Event) => e.target === backdrop && dismiss(d)),
-      );
+      on(backdrop, "click", (e) => e.target === backdrop && dismiss(d));
       root.append(backdrop);
-      const onKey = guard((e: KeyboardEvent) => {
-        if (e.key === "Escape") {
-          e.preventDefault();
-          dismiss(d);
-        } else if (e.key === "Tab") {
-          // Focus stays inside the modal dialog.
-          const all = dialog.querySelectorAll<HTMLElement>("a[href],button");
-          const first = all[0] as HTMLElement;
-          const last = all[all.length - 1] as HTMLElement;
-          const active = root.activeElement;
-          if (e.shiftKey ? active === first || active === dialog || !active : active === last || !active) {
+      const off = on(
+        doc,
+        "keydown",
+        (e) => {
+          const { key, shiftKey } = e as KeyboardEvent;
+          if (key === "Escape") {
             e.preventDefault();
-            (e.shiftKey ? last : first).focus();
+            dismiss(d);
           }
-        }
-      });
-      doc.addEventListener("keydown", onKey, true);
+          if (key === "Tab") {
+            // Focus stays inside the modal dialog.
+            const all = dialog.querySelectorAll<HTMLElement>("a[href],button");
+            const first = all[0] as HTMLElement;
+            const last = all[all.length - 1] as HTMLElement;
+            const active = root.activeElement;
+            if (!active || active === (shiftKey ? first : last) || (shiftKey && active === dialog)) {
+              e.preventDefault();
+              (shiftKey ? last : first).focus();
+            }
+          }
+        },
+        true,
+      );
       close = () => {
-        doc.removeEventListener("keydown", onKey, true);
+        off();
         remove();
         close = undefined;
-        if (before instanceof win.HTMLElement && before.isConnected) before.focus();
+        if (before?.isConnected) before.focus?.();
       };
       dialog.focus();
       report("nudge_impression", d);
     };
     const cancel = arm(win, d.trigger, guard(open));
-    return {
+    return [
       d,
-      stop: () => {
+      () => {
         cancel();
-        if (close) close();
+        close?.();
       },
-      on: () => true,
-      busy: () => !!close,
-    };
+      () => true,
+      () => !!close,
+    ];
   };
 
   const slots = () => Array.from(doc.querySelectorAll(`[${SLOT}]`));
 
   const show = (d: Decision) => {
     const p = d.placement;
-    const current = shown.get(p);
-    if (
-      dismissed.has(d.campaign_id) ||
-      (current?.on() && ((current.d.campaign_id === d.campaign_id && current.d.variant_id === d.variant_id) || current.busy?.()))
-    )
+    const [was, stop, live, busy] = shown.get(p) || [];
+    if (dismissed.has(d.campaign_id) || (live?.() && ((was?.campaign_id === d.campaign_id && was.variant_id === d.variant_id) || busy?.())))
       return;
     const target = p === "nba" ? doc.querySelector(NBA) : slots().find((e) => `inline:${e.getAttribute(SLOT)}` === p);
     const next = p === "top_banner" ? block(d) : p === "popup" ? popup(d) : target ? block(d, target) : undefined;
     if (next) {
-      if (current) current.stop();
+      stop?.();
       shown.set(p, next);
     }
   };
