@@ -8,7 +8,8 @@
 const accent = "var(--nudge-accent,#2563eb)";
 const radius = "border-radius:var(--nudge-radius,8px)";
 const top = "position:fixed;z-index:2147483647;top:0;right:0";
-export const CSS = `.n{box-sizing:border-box;display:flex;flex-direction:column;align-items:flex-start;gap:8px;font:15px/1.4 var(--nudge-font,system-ui,sans-serif);color:var(--nudge-fg,#111);background:var(--nudge-bg,#fff);${radius};padding:16px 24px}
+export const CSS = `:host([data-nudge]){all:initial!important}
+.n{box-sizing:border-box;display:flex;flex-direction:column;align-items:flex-start;gap:8px;font:15px/1.4 var(--nudge-font,system-ui,sans-serif);color:var(--nudge-fg,#111);background:var(--nudge-bg,#fff);${radius};padding:16px 24px}
 .n *{font:inherit;margin:0}
 .t,code,.cta{font-weight:700}
 .bar{${top};left:0;border-radius:0;flex-flow:row wrap;align-items:center;justify-content:center;padding:8px 48px;box-shadow:0 1px 6px #0003}
