@@ -151,31 +151,13 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
       backdrop.append(dialog);
       on(backdrop, "click", (e) => e.target === backdrop && dismiss(d));
       root.append(backdrop);
-      const off = on(
-        doc,
-        "keydown",
-        (e) => {
-          const { key, shiftKey } = e as KeyboardEvent;
-          if (key === "Escape") {
-            e.preventDefault();
-            dismiss(d);
-          }
-          if (key === "Tab") {
-            // Focus stays inside the modal dialog.
-            const all = dialog.querySelectorAll<HTMLElement>("a[href],button");
-            const first = all[0] as HTMLElement;
-            const last = all[all.length - 1] as HTMLElement;
-            const active = root.activeElement;
-            if (!active || active === (shiftKey ? first : last) || (shiftKey && active === dialog)) {
-              e.preventDefault();
-              (shiftKey ? last : first).focus();
-            }
-          }
-        },
-        true,
-      );
+      const offs = [
+        on(doc, "keydown", (e) => (e as KeyboardEvent).key === "Escape" && dismiss(d)),
+        // Focus stays inside the modal dialog: focus that leaves it for the page comes back.
+        on(doc, "focusin", (e) => e.target !== root.host && dialog.focus()),
+      ];
       close = () => {
-        off();
+        for (const off of offs) off();
         remove();
         close = undefined;
         if (before?.isConnected) before.focus?.();

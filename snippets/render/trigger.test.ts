@@ -106,7 +106,7 @@ describe("arm", () => {
     expect(fire).toHaveBeenCalledTimes(1);
   });
 
-  it("every condition must be met, in order: delay, then scroll, then exit intent", () => {
+  it("every condition must be met: the delay first, then scroll and exit intent (an exit during the delay does not count)", () => {
     const fire = vi.fn();
     const { win, scrollTo, leave } = fakeWindow();
     arm(win, { delay_ms: 1000, scroll_pct: 50, exit_intent: true, url_matches: "https://shop.example/*" }, fire);
@@ -114,7 +114,13 @@ describe("arm", () => {
     leave(-1);
     vi.advanceTimersByTime(1000);
     expect(fire).not.toHaveBeenCalled();
+    scrollTo(0);
     leave(-1);
+    expect(fire).not.toHaveBeenCalled();
+    scrollTo(1500);
+    expect(fire).toHaveBeenCalledTimes(1);
+    leave(-1);
+    scrollTo(2000);
     expect(fire).toHaveBeenCalledTimes(1);
   });
 
