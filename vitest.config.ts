@@ -30,7 +30,26 @@ export default defineConfig(async () => {
               },
             }),
           ],
-          test: { name: "workers", include: ["test/**/*.test.ts"], setupFiles: ["./test/apply-migrations.ts"] },
+          test: {
+            name: "workers",
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/browser/**", "**/node_modules/**"],
+            setupFiles: ["./test/apply-migrations.ts"],
+          },
+        },
+        {
+          // The snippet in Chromium (playwright-core) against `wrangler dev` and a page server, both on
+          // 127.0.0.1 and started by the global setup; one file at a time, one browser per file.
+          test: {
+            name: "browser",
+            include: ["test/browser/**/*.test.ts"],
+            environment: "node",
+            globalSetup: ["./test/browser/global-setup.ts"],
+            testTimeout: 30_000,
+            hookTimeout: 120_000,
+            fileParallelism: false,
+            sequence: { concurrent: false },
+          },
         },
       ],
     },
