@@ -28,7 +28,7 @@ export const maker =
  * only where its URL is http(s) (`onClick` runs before the navigation), plain text otherwise.
  */
 export function content(mk: Make, base: string, d: Decision, titleTag: "h2" | "strong", onClick: () => void): HTMLElement[] {
-  const c = d.content || {};
+  const c = d.content;
   const link = (url: unknown, text: string, cls?: string) => {
     const href = safeUrl(url, base);
     const node = mk(href ? "a" : "span", cls, text);
@@ -48,11 +48,13 @@ export function content(mk: Make, base: string, d: Decision, titleTag: "h2" | "s
     p.append(mk("code", "", c.code));
     out.push(p);
   }
-  if (c.items?.length) {
+  const items = c.items || [];
+  if (items.length) {
     const list = mk("ul");
-    for (const item of c.items) list.appendChild(mk("li")).append(link(item.url, item.item_name || item.item_id));
+    for (const item of items) list.appendChild(mk("li")).append(link(item.url, item.item_name || item.item_id));
     out.push(list);
   }
-  if (c.cta?.label) out.push(link(c.cta.url, c.cta.label, "cta"));
+  const cta = c.cta || { label: "", url: "" };
+  if (cta.label) out.push(link(cta.url, cta.label, "cta"));
   return out;
 }

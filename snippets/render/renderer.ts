@@ -16,7 +16,11 @@ export interface Renderer {
 }
 
 /** What a placement shows: its decision, how to remove it (without reporting), whether it is still on the page, whether it must stay (an open pop-up). */
-type Shown = [d: Decision, stop: () => void, on: () => boolean, busy?: () => boolean];
+type Shown = [d: Decision, stop: () => void, on: () => boolean, busy: () => boolean];
+
+const no = () => false;
+/** Nothing shown. */
+const NONE: Shown = [{} as Decision, no, no, no];
 
 type Win = Window & typeof globalThis;
 
@@ -98,7 +102,7 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
   const dismiss = (d: Decision) => {
     dismissed.add(d.campaign_id);
     report("nudge_dismiss", d);
-    shown.get(d.placement)?.[1]();
+    (shown.get(d.placement) || NONE)[1]();
     shown.delete(d.placement);
   };
 
@@ -122,7 +126,7 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
   const block = (d: Decision, target?: Element): Shown => {
     const box = target
       ? mk("div", `n ${d.placement === "nba" ? "nba" : "inline"}`)
-      : mk("div", "n bar", "", { role: "region", "aria-label": d.content?.title || "Announcement" });
+      : mk("div", "n bar", "", { role: "region", "aria-label": d.content.title || "Announcement" });
     const [root, remove] = build(d, box, target ? "h2" : "strong", target);
     root.replaceChildren(box);
     const unwatch = watch(box, d);
@@ -133,6 +137,7 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
         remove();
       },
       () => box.isConnected,
+      no,
     ];
   };
 
@@ -144,7 +149,7 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
         role: "dialog",
         "aria-modal": "true",
         tabindex: "-1",
-        ...(d.content?.title ? { "aria-labelledby": "t" } : { "aria-label": "Offer" }),
+        ...(d.content.title ? { "aria-labelledby": "t" } : { "aria-label": "Offer" }),
       });
       const backdrop = mk("div", "bd");
       const [root, remove] = build(d, dialog, "h2");
@@ -160,7 +165,7 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
         for (const off of offs) off();
         remove();
         close = undefined;
-        if (before?.isConnected) before.focus?.();
+        if (before) before.focus();
       };
       dialog.focus();
       report("nudge_impression", d);
@@ -170,7 +175,7 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
       d,
       () => {
         cancel();
-        close?.();
+        if (close) close();
       },
       () => true,
       () => !!close,
@@ -181,13 +186,13 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
 
   const show = (d: Decision) => {
     const p = d.placement;
-    const [was, stop, live, busy] = shown.get(p) || [];
-    if (dismissed.has(d.campaign_id) || (live?.() && ((was?.campaign_id === d.campaign_id && was.variant_id === d.variant_id) || busy?.())))
+    const [was, stop, live, busy] = shown.get(p) || NONE;
+    if (dismissed.has(d.campaign_id) || (live() && ((was.campaign_id === d.campaign_id && was.variant_id === d.variant_id) || busy())))
       return;
     const target = p === "nba" ? doc.querySelector(NBA) : slots().find((e) => `inline:${e.getAttribute(SLOT)}` === p);
     const next = p === "top_banner" ? block(d) : p === "popup" ? popup(d) : target ? block(d, target) : undefined;
     if (next) {
-      stop?.();
+      stop();
       shown.set(p, next);
     }
   };
@@ -201,7 +206,7 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
         return;
       }
       for (const d of decisions) {
-        if (d && !done[d.placement]) {
+        if (Object(d).content && !done[d.placement]) {
           done[d.placement] = 1;
           guard(show)(d);
         }

@@ -23,20 +23,16 @@ img{max-width:100%}
 @keyframes f{0%{opacity:0}}
 @media (prefers-reduced-motion:reduce){*{animation:none!important}}`;
 
-/** Adopts the stylesheet into shadow roots of `win`'s document; a no-op where that is not supported. */
+/** Adopts the stylesheet into shadow roots of `win`'s document; a no-op where constructable stylesheets are missing. */
 export function styler(win: Window & typeof globalThis): (root: ShadowRoot) => void {
-  let sheet: CSSStyleSheet | null | undefined;
+  let sheet: CSSStyleSheet | undefined;
+  try {
+    sheet = new win.CSSStyleSheet();
+    sheet.replaceSync(CSS);
+  } catch {
+    sheet = undefined;
+  }
   return (root) => {
-    try {
-      if (sheet === undefined) {
-        sheet = null;
-        const made = new win.CSSStyleSheet();
-        made.replaceSync(CSS);
-        sheet = made;
-      }
-      if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    } catch {
-      // No constructable stylesheets: render unstyled.
-    }
+    if (sheet) root.adoptedStyleSheets = [sheet];
   };
 }
