@@ -15,14 +15,11 @@ export interface Renderer {
   render(decisions: Decision[]): void;
 }
 
-/** What a placement shows: its decision, how to remove it (without reporting), whether it is still on the page, whether it must stay (an open pop-up). */
-type Shown = [d: Decision, stop: () => void, on: () => boolean, busy: () => boolean];
-
-const no = () => false;
-/** Nothing shown. */
-const NONE: Shown = [{} as Decision, no, no, no];
-
-type Win = Window & typeof globalThis;
+/**
+ * What a placement shows: how to remove it (without reporting), and whether it stays when `d`
+ * comes for its placement (the same campaign and variant still on the page, or an open pop-up).
+ */
+type Shown = [stop: () => void, keeps: (d: Decision) => boolean];
 
 const SLOT = "data-nudge-slot";
 const NBA = "[data-nudge-nba]";
@@ -38,22 +35,23 @@ function guard<A extends unknown[]>(f: (...args: A) => unknown): (...args: A) =>
   };
 }
 
-/** Listens with `f` guarded. */
-function on(target: EventTarget, type: string, f: (e: Event) => unknown, capture?: boolean): () => void {
+/** Listens with `f` guarded; returns how to stop. */
+function on(target: EventTarget, type: string, f: (e: Event) => unknown): () => void {
   const g = guard(f);
-  target.addEventListener(type, g, capture);
-  return () => target.removeEventListener(type, g, capture);
+  target.addEventListener(type, g);
+  return () => target.removeEventListener(type, g);
 }
 
+const same = (a: Decision, b: Decision) => a.campaign_id === b.campaign_id && a.variant_id === b.variant_id;
+
 export function createRenderer(host: RenderHost, doc: Document = document): Renderer {
-  const win = (doc.defaultView || window) as Win;
+  const win = (doc.defaultView || window) as Window & typeof globalThis;
   const mk = maker(doc);
   const adopt = styler(win);
   const reported = new Set<string>();
   const shown = new Map<string, Shown>();
   /** Campaigns closed on this page: not shown again until the next page load. */
   const dismissed = new Set<string>();
-  const roots = new WeakMap<Element, ShadowRoot>();
 
   const report = guard((type: NudgeEventType, d: Decision) => {
     const key = type + d.placement + d.token;
@@ -63,9 +61,9 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
     }
   });
 
-  /** An (open) shadow root on `target`, or on a child of it where `target` cannot have one. */
+  /** The (open) shadow root on `target`, made on first use, or on a child of it where `target` cannot have one. */
   const rootOf = (target: Element): ShadowRoot => {
-    let root = roots.get(target);
+    let root = target.shadowRoot;
     if (!root) {
       try {
         root = target.attachShadow({ mode: "open" });
@@ -73,12 +71,11 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
         root = target.appendChild(mk("div")).attachShadow({ mode: "open" });
       }
       adopt(root);
-      roots.set(target, root);
     }
     return root;
   };
 
-  /** Reports the impression once `node` is at least half visible. */
+  /** Reports the impression once `node` is at least half visible; returns how to stop watching. */
   const watch = (node: Element, d: Decision): (() => void) => {
     const seen = () => report("nudge_impression", d);
     const IO = win.IntersectionObserver;
@@ -102,42 +99,37 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
   const dismiss = (d: Decision) => {
     dismissed.add(d.campaign_id);
     report("nudge_dismiss", d);
-    (shown.get(d.placement) || NONE)[1]();
+    (shown.get(d.placement) as Shown)[0]();
     shown.delete(d.placement);
   };
 
   /**
-   * The decision's content in `box` (a close button first for overlays) in a shadow root: on the
-   * slot element, or for overlays on a host element of its own at the end of the body. Returns the
-   * root and how to remove it again (a slot shows the page's own content again).
+   * Fills `box` with the decision (after a close button for overlays) and puts it in a shadow
+   * root: the slot's, or for overlays one on a host element of its own at the end of the body.
+   * Returns the root and how to remove it again (a slot shows the page's own content again).
    */
-  const build = (d: Decision, box: HTMLElement, titleTag: "h2" | "strong", target?: Element): [ShadowRoot, () => void] => {
-    if (!target) {
-      const close = mk("button", "x", "\u00d7", { type: "button", "aria-label": "Close" });
-      on(close, "click", () => dismiss(d));
-      box.append(close);
-    }
+  const build = (d: Decision, box: HTMLElement, titleTag: "h2" | "strong", target?: Element, outer = box): [ShadowRoot, () => void] => {
+    if (!target) on(box.appendChild(mk("button", "x", "\u00d7", { type: "button", "aria-label": "Close" })), "click", () => dismiss(d));
     box.append(...content(mk, win.location.href, d, titleTag, () => report("nudge_click", d)));
     const h = target || (doc.body || doc.documentElement).appendChild(mk("div", "", "", { "data-nudge": d.placement }));
     const root = rootOf(h);
+    root.replaceChildren(outer);
     return [root, () => (target ? root.replaceChildren(mk("slot")) : h.remove())];
   };
 
+  /** A top banner (no target) or the content of a slot. */
   const block = (d: Decision, target?: Element): Shown => {
     const box = target
       ? mk("div", `n ${d.placement === "nba" ? "nba" : "inline"}`)
       : mk("div", "n bar", "", { role: "region", "aria-label": d.content.title || "Announcement" });
-    const [root, remove] = build(d, box, target ? "h2" : "strong", target);
-    root.replaceChildren(box);
+    const remove = build(d, box, target ? "h2" : "strong", target)[1];
     const unwatch = watch(box, d);
     return [
-      d,
       () => {
         unwatch();
         remove();
       },
-      () => box.isConnected,
-      no,
+      (next) => box.isConnected && same(d, next),
     ];
   };
 
@@ -152,11 +144,10 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
         ...(d.content.title ? { "aria-labelledby": "t" } : { "aria-label": "Offer" }),
       });
       const backdrop = mk("div", "bd");
-      const [root, remove] = build(d, dialog, "h2");
       backdrop.append(dialog);
-      on(backdrop, "click", (e) => e.target === backdrop && dismiss(d));
-      root.append(backdrop);
+      const [root, remove] = build(d, dialog, "h2", undefined, backdrop);
       const offs = [
+        on(backdrop, "click", (e) => e.target === backdrop && dismiss(d)),
         on(doc, "keydown", (e) => (e as KeyboardEvent).key === "Escape" && dismiss(d)),
         // Focus stays inside the modal dialog: focus that leaves it for the page comes back.
         on(doc, "focusin", (e) => e.target !== root.host && dialog.focus()),
@@ -172,48 +163,32 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
     };
     const cancel = arm(win, d.trigger, guard(open));
     return [
-      d,
       () => {
         cancel();
         if (close) close();
       },
-      () => true,
-      () => !!close,
+      (next) => !!close || same(d, next),
     ];
   };
 
-  const slots = () => Array.from(doc.querySelectorAll(`[${SLOT}]`));
-
   const show = (d: Decision) => {
     const p = d.placement;
-    const [was, stop, live, busy] = shown.get(p) || NONE;
-    if (dismissed.has(d.campaign_id) || (live() && ((was.campaign_id === d.campaign_id && was.variant_id === d.variant_id) || busy())))
-      return;
+    const current = shown.get(p) || [() => {}, () => false];
+    if (dismissed.has(d.campaign_id) || current[1](d)) return;
     const target = p === "nba" ? doc.querySelector(NBA) : slots().find((e) => `inline:${e.getAttribute(SLOT)}` === p);
-    const next = p === "top_banner" ? block(d) : p === "popup" ? popup(d) : target ? block(d, target) : undefined;
+    const next = p === "top_banner" ? block(d) : p === "popup" ? popup(d) : target && block(d, target);
     if (next) {
-      stop();
+      current[0]();
       shown.set(p, next);
     }
   };
 
+  const slots = () => Array.from(doc.querySelectorAll(`[${SLOT}]`));
+
   const render = (decisions: Decision[]) => {
-    const done: Record<string, 1> = {};
-    try {
-      // Slots are looked up once the page is parsed.
-      if (doc.readyState === "loading") {
-        doc.addEventListener("DOMContentLoaded", () => render(decisions));
-        return;
-      }
-      for (const d of decisions) {
-        if (Object(d).content && !done[d.placement]) {
-          done[d.placement] = 1;
-          guard(show)(d);
-        }
-      }
-    } catch {
-      // Not a list: nothing to show.
-    }
+    // Slots are looked up once the page is parsed.
+    if (doc.readyState === "loading") on(doc, "DOMContentLoaded", () => render(decisions));
+    else for (const d of Array.from(decisions || [])) if (Object(d).content) guard(show)(d);
   };
 
   return {
@@ -230,6 +205,6 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
       }
       return out;
     },
-    render,
+    render: guard(render),
   };
 }
