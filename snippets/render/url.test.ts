@@ -89,6 +89,29 @@ describe("globMatch", () => {
     expect(globMatch("abcb", "*b*b*")).toBe(true);
   });
 
+  it("agrees with a reference matcher on every short pattern and value over a small alphabet", () => {
+    // Test-only reference: the pattern as a regular expression (the matcher itself never builds one).
+    const reference = (value: string, pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .split("*")
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*")}$`,
+      ).test(value);
+    const words = (alphabet: string, max: number): string[] => {
+      const out = [""];
+      for (let i = 0; i < out.length; i++) {
+        const word = out[i] as string;
+        if (word.length < max) for (const c of alphabet) out.push(word + c);
+      }
+      return out;
+    };
+    const values = words("ab.", 5);
+    for (const pattern of words("ab.*", 4)) {
+      for (const value of values) expect(globMatch(value, pattern), `${value} ~ ${pattern}`).toBe(reference(value, pattern));
+    }
+  });
+
   it("stays linear on adversarial input", () => {
     const value = "a".repeat(100_000);
     const started = Date.now();

@@ -22,17 +22,14 @@ export function safeUrl(url: unknown, base: string): string | null {
  */
 export function globMatch(value: string, pattern: string): boolean {
   const parts = pattern.split("*");
-  if (parts.length === 1) return value === pattern;
-  const first = parts[0] as string;
-  const last = parts[parts.length - 1] as string;
-  const end = value.length - last.length;
-  if (end < first.length || !value.startsWith(first) || !value.endsWith(last)) return false;
-  let at = first.length;
-  for (let i = 1; i < parts.length - 1; i++) {
-    const part = parts[i] as string;
-    const found = value.indexOf(part, at);
-    if (found < 0 || found + part.length > end) return false;
+  const last = parts.pop() as string;
+  let at = 0;
+  for (const [i, part] of parts.entries()) {
+    // The first part anchored at the start, the others the leftmost occurrence after the previous one.
+    const found = i ? value.indexOf(part, at) : value.startsWith(part) ? 0 : -1;
+    if (found < 0) return false;
     at = found + part.length;
   }
-  return true;
+  // The last part anchored at the end, after everything before it; without a star, the whole value.
+  return parts.length ? value.length - last.length >= at && value.endsWith(last) : value === last;
 }
