@@ -176,10 +176,11 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
     const current = shown.get(p) || [() => {}, () => false];
     if (dismissed.has(d.campaign_id) || current[1](d)) return;
     const target = p === "nba" ? doc.querySelector(NBA) : slots().find((e) => `inline:${e.getAttribute(SLOT)}` === p);
-    const next = p === "top_banner" ? block(d) : p === "popup" ? popup(d) : target && block(d, target);
-    if (next) {
+    const make = p === "top_banner" ? () => block(d) : p === "popup" ? () => popup(d) : target ? () => block(d, target) : 0;
+    if (make) {
+      // The previous one goes first: a slot is emptied before the new content goes in.
       current[0]();
-      shown.set(p, next);
+      shown.set(p, make());
     }
   };
 
