@@ -78,12 +78,7 @@ export function createRenderer(host: RenderHost, doc: Document = document): Rend
   /** Reports the impression once `node` is at least half visible; returns how to stop watching. */
   const watch = (node: Element, d: Decision): (() => void) => {
     const seen = () => report("nudge_impression", d);
-    const IO = win.IntersectionObserver;
-    if (!IO) {
-      seen();
-      return seen;
-    }
-    const io: IntersectionObserver = new IO(
+    const io: IntersectionObserver = new win.IntersectionObserver(
       (entries) => {
         if (entries.some((e) => e.intersectionRatio >= 0.5)) {
           io.disconnect();
