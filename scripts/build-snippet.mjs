@@ -21,7 +21,7 @@ export async function buildSnippet() {
     bundle: true,
     minify: true,
     format: "iife",
-    target: "es2019",
+    target: "es2020",
     platform: "browser",
     sourcemap: false,
     legalComments: "none",
