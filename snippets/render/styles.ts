@@ -5,21 +5,17 @@
  * private to the shadow roots. Without constructable stylesheets nothing is styled and the nudges
  * still render.
  */
-const accent = "var(--nudge-accent,#2563eb)";
 const fixed = "position:fixed;z-index:2147483647;top:0;right:0;left:0";
 export const CSS = `:host([data-nudge]){all:initial!important}
-.n{display:flex;flex-flow:column;align-items:start;gap:8px;font:15px/1.4 var(--nudge-font,system-ui,sans-serif);color:var(--nudge-fg,#111);background:var(--nudge-bg,#fff);border-radius:var(--nudge-radius,8px);padding:16px 40px 16px 24px}
+.n{display:grid;justify-items:start;gap:8px;font:15px/1.4 var(--nudge-font,system-ui);color:var(--nudge-fg,#111);background:var(--nudge-bg,#fff);border-radius:var(--nudge-radius,8px);padding:16px 40px 16px 24px;animation:f .2s}
 .n *{font:inherit;margin:0}
-.t,.cta,code{font-weight:700}
-code{border:1px dashed;padding:2px 8px}
-.bar{${fixed};flex-flow:wrap;align-items:center;justify-content:center;border-radius:0}
+.t,.cta,.n code{font-weight:700}
+.bar{${fixed};display:flex;flex-wrap:wrap;align-items:center;justify-content:center;border-radius:0}
 .bd{${fixed};bottom:0;display:grid;place-items:center;background:#0009}
 .dlg{position:relative;width:min(420px,90vw);max-height:90vh;overflow:auto;outline:0}
 .x{position:absolute;top:0;right:0;border:0;background:0;color:inherit;font-size:22px;padding:8px 12px}
-a{color:${accent}}
-a.cta{padding:8px 16px;border-radius:var(--nudge-radius,8px);background:${accent};color:var(--nudge-bg,#fff);text-decoration:none}
+a.cta{padding:8px 16px;border-radius:var(--nudge-radius,8px);background:var(--nudge-accent,#2563eb);color:var(--nudge-bg,#fff);text-decoration:none}
 img{max-width:100%}
-.n{animation:f .2s}
 @keyframes f{0%{opacity:0}}
 @media (prefers-reduced-motion:reduce){*{animation:none!important}}`;
 
