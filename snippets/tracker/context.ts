@@ -14,7 +14,7 @@ export function context(href: string, referrer: string, ua: string, locale: stri
     path: u.pathname.slice(0, 2048),
     referrer: referrer.slice(0, 2048),
     device: /Mobi/.test(ua) ? "mobile" : /iPad|Tablet|Android/.test(ua) ? "tablet" : "desktop",
-    locale: locale.slice(0, 512),
+    locale,
     utm,
     session_id: session,
   };

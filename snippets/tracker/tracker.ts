@@ -55,8 +55,8 @@ const safe =
     } catch {}
   };
 
-/** 32 random hex digits: anonymous, session and event ids. */
-const rid = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => (b | 256).toString(16).slice(1)).join("");
+/** 128 random bits as (up to 40) decimal digits: anonymous, session and event ids. */
+const rid = () => crypto.getRandomValues(new Uint32Array(4)).join("");
 const iso = () => new Date().toISOString();
 
 export function start(w: Win, script: HTMLScriptElement | null, createRenderer?: (host: RenderHost) => Renderer): void {
@@ -66,29 +66,28 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
   const loc = w.location;
   const base = new URL((script as HTMLScriptElement).src).origin;
   const url = `${base}/v1/collect`;
-  const storage = w.localStorage;
 
-  const load = (k: string): unknown => {
+  /** Reads a key (no `v`), writes it, or removes it (`v` null); localStorage may be missing or refuse. */
+  const store = (k: string, v?: unknown): unknown => {
     try {
-      return JSON.parse(storage.getItem(k) as string);
-    } catch {}
-  };
-  const write = (k: string, v: unknown) => {
-    try {
-      storage.setItem(k, JSON.stringify(v));
+      return v === undefined
+        ? JSON.parse(w.localStorage.getItem(k) as string)
+        : v
+          ? w.localStorage.setItem(k, JSON.stringify(v))
+          : w.localStorage.removeItem(k);
     } catch {}
   };
 
   /** The shop's consent mode (GET /v1/config); nothing is stored or sent before it is known. */
   let mode: unknown;
-  let consent: Consent = obj(load(CONSENT));
-  const stored = load(ID);
+  let consent: Consent = obj(store(CONSENT));
+  const stored = store(ID);
   /** The device: its stored id, else a new one. */
-  const aid = /^[0-9a-f]{32}$/.test(stored as string) ? (stored as string) : rid();
+  const aid = /^\d{9,40}$/.test(stored as string) ? (stored as string) : rid();
   /** The API tracks this device (its id was stored, or it was sent from this page): a revocation must reach it. */
   let tracked = aid === stored;
-  let session = obj(load(SESSION));
-  const kept = load(QUEUE);
+  let session = obj(store(SESSION));
+  const kept = store(QUEUE);
   /** Events waiting to be sent: first those an earlier page could not send. */
   let queue = (tracked && Array.isArray(kept) ? kept : []) as Obj[];
   /** A page view waits for its decisions: the next send asks for the page's placements. */
@@ -102,7 +101,7 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
   let referrer = doc.referrer;
 
   const allowed = () => !!mode && (mode === "implied" ? consent.analytics !== false : consent.analytics === true);
-  const save = (k: string, v: unknown) => allowed() && write(k, v);
+  const save = (k: string, v: unknown) => allowed() && store(k, v);
 
   const wrap = (events: Obj[], placements?: string[]) =>
     JSON.stringify({
@@ -118,7 +117,7 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
 
   /** Flushes in `ms` unless a flush is planned, never before a backoff ends. */
   const later = (ms: number) => {
-    timer ||= setTimeout(safe(flush), Math.max(ms, until - Date.now())) as unknown as number;
+    if (!timer) timer = setTimeout(safe(flush), Math.max(ms, until - Date.now())) as unknown as number;
   };
 
   /**
@@ -196,14 +195,13 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
       later(0);
     } else if (tracked) {
       // The revocation goes out, then what the snippet stored goes, and nothing more is sent.
-      post(wrap(queue.filter((e) => e.type === "consent"))).catch(() => {});
+      // (The API applies the batch's consent first, so the other events waiting are not stored.)
+      post(wrap(queue)).catch(() => {});
       queue = [];
       tracked = false;
-      try {
-        for (const k of [ID, SESSION, CONSENT, QUEUE]) storage.removeItem(k);
-      } catch {}
+      for (const k of [ID, SESSION, CONSENT, QUEUE]) store(k, null);
       // Where tracking is the default, the opt-out itself is kept, or the next page would track again.
-      if (mode === "implied") write(CONSENT, consent);
+      if (mode === "implied") store(CONSENT, consent);
     }
   };
 
@@ -221,10 +219,7 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
 
   const view = () => {
     want = true;
-    add(
-      { type: "page_view", page: { url: loc.href.slice(0, 2048), title: doc.title.slice(0, 512), referrer: referrer.slice(0, 2048) } },
-      0,
-    );
+    add({ type: "page_view", page: { url: loc.href.slice(0, 2048), title: doc.title, referrer } }, 0);
   };
 
   /** A single-page app moved to another URL (its fragment aside): a page view. */
@@ -238,13 +233,10 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
   };
 
   const api: Api = (command, a, b) => {
-    if (command === "identify") {
-      // A user_hash goes at the event's top level, never into the traits.
-      const { user_hash, ...traits } = obj(a);
-      add({ type: "identify", traits, user_hash });
-    }
-    // GA4 e-commerce names as such events, any other name a custom event (subscribe/unsubscribe take a channel).
-    if (command === "track") add(ga4(a, b) || { type: a, properties: b, channel: obj(b).channel });
+    // A traits.user_hash is moved to the event's top level by the API.
+    if (command === "identify") add({ type: "identify", traits: a });
+    // GA4 e-commerce names as such events, any other name a custom event.
+    if (command === "track") add(ga4(a, b) || { type: a, properties: b });
     if (command === "consent") setConsent(a);
     if (command === "page") view();
   };
@@ -299,7 +291,8 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
       .then(async (r) => {
         if (r.status > 499) throw 0;
         if (r.ok) {
-          mode = obj(await r.json()).consent_mode === "implied" ? "implied" : "required";
+          // "implied", or anything else: as "required".
+          mode = obj(await r.json()).consent_mode;
           check();
         }
       })
