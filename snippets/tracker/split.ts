@@ -2,7 +2,7 @@
 export const MAX_BYTES = 65536;
 export const MAX_EVENTS = 100;
 
-const bytes = (s: string) => new TextEncoder().encode(s).length;
+const bytes = (s: string) => new Blob([s]).size;
 
 /**
  * Splits `events` into groups whose batch (`wrap(group)`, the JSON sent) stays within `max` bytes

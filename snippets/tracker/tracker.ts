@@ -24,7 +24,7 @@ export interface Renderer {
 /** `window.nudge`, the page API (before the snippet loaded: the stub, which queues calls in `q`). */
 export interface Api {
   (command?: unknown, ...args: unknown[]): void;
-  q?: ArrayLike<unknown>[];
+  q?: Iterable<unknown>[];
   /** Set once the snippet runs: a second tag does nothing. */
   v?: number;
 }
@@ -89,10 +89,9 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
   let session = obj(store(SESSION));
   const kept = store(QUEUE);
   /** Events waiting to be sent: first those an earlier page could not send. */
-  let queue = (tracked && Array.isArray(kept) ? kept : []) as Obj[];
+  let queue = (Array.isArray(kept) ? kept : []) as Obj[];
   /** A page view waits for its decisions: the next send asks for the page's placements. */
   let want = false;
-  let busy = false;
   let fails = 0;
   /** No send before this time (the backoff after a failure). */
   let until = 0;
@@ -121,12 +120,12 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
   };
 
   /**
-   * Sends what waits (and asks for a page view's decisions), one request at a time; on `hide` (the
+   * Sends what waits (and asks for a page view's decisions); on `hide` (the
    * page goes) at once by beacon, falling back to a keepalive fetch.
    */
   const flush = (hide?: boolean) => {
     timer = 0;
-    if (!allowed() || (busy && !hide)) return;
+    if (!allowed()) return;
     const placements = want && !hide ? renderer?.placements().slice(0, 10) : undefined;
     const events = queue;
     if (!events.length && !placements) return;
@@ -138,7 +137,6 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
       const body = wrap(group, placements);
       if (hide && navigator.sendBeacon?.(url, new Blob([body], { type: TEXT }))) continue;
       lost.push(...group);
-      busy = !hide;
       post(body)
         .then(async (r) => {
           if (r.status === 429 || r.status > 499) throw r;
@@ -165,10 +163,7 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
           until = Date.now() + backoff(fails++);
           save(QUEUE, queue);
         })
-        .finally(() => {
-          busy = false;
-          if (queue.length || want) later(0);
-        });
+        .finally(() => (queue.length || want) && later(0));
     }
     // On the way out, what may not have got through is kept for the next page (its ids count it once).
     if (hide) save(QUEUE, lost);
@@ -207,10 +202,15 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
 
   /** The visitor's consent: what changes is recorded (a consent event) and applied. */
   const setConsent = (given: unknown) => {
-    const change: Obj = {};
-    for (const [k, v] of Object.entries(obj(given)))
-      if (/^(analytics|personalization|marketing)$/.test(k) && typeof v === "boolean" && v !== consent[k as keyof Consent]) change[k] = v;
-    if (JSON.stringify(change) !== "{}") {
+    const c = obj(given);
+    const change: Consent = {};
+    let changed = 0;
+    for (const k of ["analytics", "personalization", "marketing"] as const)
+      if (typeof c[k] === "boolean" && c[k] !== consent[k]) {
+        change[k] = c[k] as boolean;
+        changed = 1;
+      }
+    if (changed) {
       consent = { ...consent, ...change };
       add({ type: "consent", consent: change }, 0);
       check();
@@ -245,12 +245,12 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
     report: (type, d) => add({ type, campaign_id: d.campaign_id, variant_id: d.variant_id, token: d.token }, 0),
   });
 
-  const queued = w.nudge?.q;
+  const queued = w.nudge?.q || [];
   const nudge: Api = safe(api);
   nudge.v = 1;
   w.nudge = nudge;
   view();
-  for (const args of Array.isArray(queued) ? queued : []) nudge(...Array.from(args));
+  for (const args of queued) nudge(...args);
 
   // The dataLayer: what was pushed before the snippet ran, then every push.
   w.dataLayer ||= [];
