@@ -7,7 +7,7 @@ export function context(href: string, referrer: string, ua: string, locale: stri
   const u = new URL(href);
   const utm: Obj = {};
   u.searchParams.forEach((v, k) => {
-    if (/^utm_[a-z]{1,16}$/.test(k)) utm[k.slice(4)] = v.slice(0, 512);
+    if (/^utm_./.test(k)) utm[k.slice(4)] = v.slice(0, 512);
   });
   return {
     url: href.slice(0, 2048),

@@ -44,7 +44,6 @@ const SESSION_MS = 18e5;
 const FLUSH_MS = 1e3;
 /** …or until this many wait. */
 const BATCH = 20;
-const TEXT = "text/plain";
 
 /** `f`, swallowing any error: nothing the snippet does may throw into the page. */
 const safe =
@@ -70,11 +69,8 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
   /** Reads a key (no `v`), writes it, or removes it (`v` null); localStorage may be missing or refuse. */
   const store = (k: string, v?: unknown): unknown => {
     try {
-      return v === undefined
-        ? JSON.parse(w.localStorage.getItem(k) as string)
-        : v
-          ? w.localStorage.setItem(k, JSON.stringify(v))
-          : w.localStorage.removeItem(k);
+      const ls = w.localStorage;
+      return v === undefined ? JSON.parse(ls.getItem(k) as string) : v ? ls.setItem(k, JSON.stringify(v)) : ls.removeItem(k);
     } catch {}
   };
 
@@ -112,7 +108,8 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
       placements,
       context: context(loc.href, referrer, navigator.userAgent, navigator.language, session.id),
     });
-  const post = (body: string) => fetch(url, { method: "POST", keepalive: true, body, headers: { "content-type": TEXT } });
+  // A string body goes as text/plain;charset=UTF-8: a simple request, no CORS preflight.
+  const post = (body: string) => fetch(url, { method: "POST", keepalive: true, body });
 
   /** Flushes in `ms` unless a flush is planned, never before a backoff ends. */
   const later = (ms: number) => {
@@ -135,7 +132,7 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
     const lost: Obj[] = [];
     for (const group of split(events, (g) => wrap(g, placements))) {
       const body = wrap(group, placements);
-      if (hide && navigator.sendBeacon?.(url, new Blob([body], { type: TEXT }))) continue;
+      if (hide && navigator.sendBeacon?.(url, body)) continue;
       lost.push(...group);
       post(body)
         .then(async (r) => {
@@ -146,10 +143,10 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
           if (r.ok) {
             if (placements) renderer?.render(answer.decisions as Decision[]);
           } else {
-            // One invalid event refuses its batch (400 naming it): the others go again without it.
+            // One invalid event refuses its batch (a 4xx naming it): the others go again without it.
             // Any other refusal cannot succeed on a retry: the batch is dropped.
             const bad = /^events\[(\d+)/.exec(obj(answer.error).field as string);
-            if (bad && r.status === 400) {
+            if (bad) {
               group.splice(+(bad[1] as string), 1);
               queue = group.concat(queue);
               want ||= !!placements;
@@ -184,9 +181,9 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
   const check = () => {
     if (!mode) return;
     if (allowed()) {
+      // (The session is stored with the next event.)
       save(ID, aid);
       save(CONSENT, consent);
-      save(SESSION, session);
       later(0);
     } else if (tracked) {
       // The revocation goes out, then what the snippet stored goes, and nothing more is sent.
