@@ -8,7 +8,7 @@ import { num, type Obj, obj } from "./util";
 export const GA4_EVENTS = /^(view_item(_list)?|select_item|(add_to|remove_from|view)_cart|begin_checkout|purchase|refund|search)$/;
 
 /** An id as a string (GA4 allows numbers), undefined when missing or empty. */
-const id = (v: unknown) => (v === undefined || v === null || v === "" ? undefined : `${v}`);
+const id = (v: unknown) => (v || v === 0 ? `${v}` : undefined);
 
 /**
  * The Nudge event of the GA4 e-commerce event `name` with its parameters (`{items, value,

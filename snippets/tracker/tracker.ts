@@ -83,9 +83,8 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
   /** The API tracks this device (its id was stored, or it was sent from this page): a revocation must reach it. */
   let tracked = aid === stored;
   let session = obj(store(SESSION));
-  const kept = store(QUEUE);
   /** Events waiting to be sent: first those an earlier page could not send. */
-  let queue = (Array.isArray(kept) ? kept : []) as Obj[];
+  let queue: Obj[] = [].concat((store(QUEUE) as never) || []);
   /** A page view waits for its decisions: the next send asks for the page's placements. */
   let want = false;
   let fails = 0;
@@ -136,25 +135,18 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
       lost.push(...group);
       post(body)
         .then(async (r) => {
-          if (r.status === 429 || r.status > 499) throw r;
+          const answer = obj(await r.json());
+          // One invalid event refuses its batch (a 4xx naming it): the others go again without it.
+          const bad = /^events\[(\d+)/.exec(obj(answer.error).field as string);
+          if (bad) group.splice(+(bad[1] as string), 1);
+          if (bad || r.status === 429 || r.status > 499) throw 0;
+          // Sent (or refused as a whole, which no retry would change: dropped).
           fails = 0;
           save(QUEUE, []);
-          const answer = obj(await r.json());
-          if (r.ok) {
-            if (placements) renderer?.render(answer.decisions as Decision[]);
-          } else {
-            // One invalid event refuses its batch (a 4xx naming it): the others go again without it.
-            // Any other refusal cannot succeed on a retry: the batch is dropped.
-            const bad = /^events\[(\d+)/.exec(obj(answer.error).field as string);
-            if (bad) {
-              group.splice(+(bad[1] as string), 1);
-              queue = group.concat(queue);
-              want ||= !!placements;
-            }
-          }
+          if (placements) renderer?.render(answer.decisions as Decision[]);
         })
         .catch(() => {
-          // Offline, 429 or 5xx: kept (the newest MAX_EVENTS, in localStorage too) and sent again after a backoff.
+          // Offline, 429, 5xx or an event refused: kept (the newest MAX_EVENTS, in localStorage too), sent again after a backoff.
           queue = group.concat(queue).slice(-MAX_EVENTS);
           want ||= !!placements;
           until = Date.now() + backoff(fails++);
@@ -220,14 +212,14 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
   };
 
   /** A single-page app moved to another URL (its fragment aside): a page view. */
-  const navigate = () => {
+  const navigate = safe(() => {
     const now = loc.href;
     if (now.split("#")[0] !== page.split("#")[0]) {
       referrer = page;
       page = now;
       view();
     }
-  };
+  });
 
   const api: Api = (command, a, b) => {
     // A traits.user_hash is moved to the event's top level by the API.
@@ -260,8 +252,8 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
   if (Array.isArray(layer)) {
     layer.forEach(take);
     const push = layer.push;
-    layer.push = function (this: unknown[], ...entries: unknown[]) {
-      const n = push.apply(this, entries);
+    layer.push = (...entries: unknown[]) => {
+      const n = push.apply(layer, entries);
       entries.forEach(take);
       return n;
     };
@@ -271,28 +263,27 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
   const history = w.history as unknown as Record<"pushState" | "replaceState", Fn>;
   for (const k of ["pushState", "replaceState"] as const) {
     const original = history[k];
-    history[k] = function (this: unknown, ...args: unknown[]) {
-      const r = original.apply(this, args);
-      safe(navigate)();
+    history[k] = (...args: unknown[]) => {
+      const r = original.apply(history, args);
+      navigate();
       return r;
     };
   }
-  w.addEventListener("popstate", safe(navigate));
+  w.addEventListener("popstate", navigate);
   // Leaving or hiding the page: what waits goes by beacon.
   const hide = safe(() => flush(true));
   w.addEventListener("pagehide", hide);
   doc.addEventListener("visibilitychange", () => doc.visibilityState === "hidden" && hide());
 
-  const config = (attempt: number) =>
+  // Asked again every 5 s while it fails (offline, 5xx).
+  const config = (): unknown =>
     fetch(`${base}/v1/config?site=${encodeURIComponent(site)}`)
       .then(async (r) => {
         if (r.status > 499) throw 0;
-        if (r.ok) {
-          // "implied", or anything else: as "required".
-          mode = obj(await r.json()).consent_mode;
-          check();
-        }
+        // "implied", or anything else: as "required"; none (a refused key): nothing is sent.
+        mode = obj(await r.json()).consent_mode;
+        check();
       })
-      .catch(() => setTimeout(() => config(attempt + 1), backoff(attempt)));
-  config(0);
+      .catch(() => setTimeout(config, 5e3));
+  config();
 }
