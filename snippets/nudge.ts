@@ -15,8 +15,9 @@
  *   nudge('consent', {analytics, personalization, marketing})  the visitor's choice (booleans)
  *   nudge('page')                                            a page view (they are also captured)
  */
+import { createRenderer } from "./render";
 import { start } from "./tracker/tracker";
 
 try {
-  start(window, (document.currentScript as HTMLScriptElement | null) || document.querySelector("script[data-site]"));
+  start(window, (document.currentScript as HTMLScriptElement | null) || document.querySelector("script[data-site]"), createRenderer);
 } catch {}

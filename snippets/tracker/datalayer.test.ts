@@ -24,7 +24,7 @@ describe("fromDataLayer", () => {
   });
 
   it("takes a search term next to the event", () => {
-    expect(json(fromDataLayer({ event: "search", search_term: "mug" }))).toEqual({ type: "search", search_term: "mug", items: [] });
+    expect(json(fromDataLayer({ event: "search", search_term: "mug" }))).toEqual({ type: "search", search_term: "mug" });
   });
 
   it("maps a gtag('event', …) call", () => {

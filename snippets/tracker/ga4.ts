@@ -29,8 +29,9 @@ export function ga4(name: unknown, params: unknown): Obj | undefined {
   return {
     ...p,
     type: name,
-    // Views and cart changes need a list; a view_cart or begin_checkout with one replaces the cart.
-    items: items || (/view_cart|checkout|purchase|refund/.test(name as string) ? undefined : []),
+    // Only a list: a view_cart or begin_checkout with one replaces the cart. (A view or cart change
+    // without items, which says nothing, is refused by the API and dropped.)
+    items,
     value: num(p.value),
     transaction_id: id(p.transaction_id),
     tax: num(p.tax),

@@ -273,7 +273,7 @@ export function start(w: Win, script: HTMLScriptElement | null, createRenderer?:
   // Leaving or hiding the page: what waits goes by beacon.
   const hide = safe(() => flush(true));
   w.addEventListener("pagehide", hide);
-  doc.addEventListener("visibilitychange", () => doc.visibilityState === "hidden" && hide());
+  doc.addEventListener("visibilitychange", () => doc.hidden && hide());
 
   // Asked again every 5 s while it fails (offline, 5xx).
   const config = (): unknown =>
