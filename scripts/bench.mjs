@@ -10,7 +10,10 @@
 //
 // Env: BENCH_SECONDS (default 10) per scenario, BENCH_CONNECTIONS (default 50),
 //      BENCH_WARMUP_SECONDS (default 2) per scenario, BENCH_ONLY=name,name (baseline always runs),
-//      BENCH_KEEP_STATE=1, BENCH_STRICT=1 (exit 1 when a target is missed).
+//      BENCH_KEEP_STATE=1, BENCH_STRICT=1 (exit 1 when a target is missed),
+//      BENCH_SNIPPET_LOADS (default 20). BENCH_ONLY=snippet runs only the browser measurement.
+// `snippet` (scripts/lib/browser-bench.mjs): Chromium loads a page with the tag, each load a first
+// visit, and reports the time from navigation start to the first decision rendered and the page's FCP.
 // Builds the snippet first and prints its size (bytes and gzip).
 // Output: a table on stdout, bench-results/latest.json, wrangler's output in bench-results/wrangler.log.
 //
@@ -27,11 +30,13 @@ import path from "node:path";
 import { spawn } from "node:child_process";
 import autocannon from "autocannon";
 import { buildSnippet } from "./build-snippet.mjs";
+import { benchSnippet } from "./lib/browser-bench.mjs";
 import { freePort, offlineEnv, prepareDatabase, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
 
 const SECONDS = positive("BENCH_SECONDS", 10);
 const CONNECTIONS = positive("BENCH_CONNECTIONS", 50);
 const WARMUP_SECONDS = positive("BENCH_WARMUP_SECONDS", 2, { allowZero: true });
+const SNIPPET_LOADS = positive("BENCH_SNIPPET_LOADS", 20);
 // On a RAM disk where there is one: local object storage is one SQLite file per person, and this
 // VM's disk flushes made the figures swing by 2x between runs. The platform's storage is not a
 // local disk either, so the bench measures the Worker and the objects, not the disk.
@@ -367,10 +372,80 @@ function printTable(rows) {
   }
 }
 
+/** The autocannon scenarios, each after a /healthz baseline of its own; fills `rows`. */
+async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
+  for (const scenario of scenarios) await smokeCheck(scenario, baseUrl, run);
+  // The local runtime slows down as it holds more live objects, so a baseline measured once
+  // would flatter early scenarios and wrong later ones. Each scenario is compared with a
+  // /healthz run measured right before it (before its warm-up), on nearly the same machine state.
+  // Each scenario is warmed right before it is measured: idle Durable Objects are evicted
+  // after some seconds, so people warmed long before would be measured cold again.
+  const measure = async (scenario, label) => {
+    process.stdout.write(`measure: ${label} … `);
+    const load_average_before = os.loadavg().map((value) => Number(value.toFixed(2)));
+    const row = { ...summarize(scenario, await load(scenario, baseUrl, run, { seconds: SECONDS })), route: label, load_average_before };
+    console.log(`${fmt(row.requests_per_second, 0)} req/s, p99 ${fmt(row.latency_ms.p99, 0)} ms`);
+    return row;
+  };
+  await warmUp(baseline, baseUrl, run);
+  for (const scenario of scenarios) {
+    if (scenario === baseline) continue;
+    // A scenario's own set-up (creating people) comes first: the baseline then runs with the
+    // same objects in the runtime as the scenario does.
+    if (scenario.prepare) await scenario.prepare(baseUrl);
+    const base = await measure(baseline, `${baseline.route} (before ${scenario.name})`);
+    await warmUp(scenario, baseUrl, run);
+    const row = await measure(scenario, scenario.route);
+    row.baseline = { requests_per_second: base.requests_per_second, p99_ms: base.latency_ms.p99 };
+    row.throughput_ratio = base.requests_per_second > 0 ? row.requests_per_second / base.requests_per_second : null;
+    row.p99_ratio = base.latency_ms.p99 > 0 ? row.latency_ms.p99 / base.latency_ms.p99 : null;
+    base.throughput_ratio = 1;
+    base.p99_ratio = 1;
+    rows.push(base, row);
+  }
+  const unmerged = rows.find((row) => row.name === "collect");
+  for (const row of rows.filter((r) => r.name === "collect-merged")) {
+    row.vs_unmerged = unmerged?.throughput_ratio ? row.throughput_ratio / unmerged.throughput_ratio : null;
+  }
+  const baseRows = rows.filter((row) => row.name === baseline.name);
+  const [firstBase] = baseRows;
+  const lastBase = baseRows[baseRows.length - 1];
+  const drift =
+    firstBase && lastBase && firstBase.requests_per_second > 0 ? lastBase.requests_per_second / firstBase.requests_per_second - 1 : null;
+
+  const targets = TARGETS.filter((target) => rows.some((row) => row.name === target.scenario)).map((target) => {
+    const actual = rows.find((row) => row.name === target.scenario)[target.metric];
+    return { ...target, actual, pass: actual !== null && compare(actual, target.op, target.value) };
+  });
+
+  console.log("");
+  printTable(rows);
+  console.log("");
+  console.log(
+    `baseline: /healthz measured right before each scenario; it moved ${fmt(drift === null ? null : drift * 100, 0)}% from the first to the last`,
+  );
+  const noisy = drift !== null && Math.abs(drift) > 0.25;
+  if (noisy) console.log("note: the runtime (or the machine) slowed during the run; each ratio uses the baseline next to it");
+  console.log("");
+  for (const target of targets) console.log(`${target.pass ? "PASS" : "MISS"}  ${target.label} (${fmt(target.actual, 2)}x)`);
+  const coreHz = await benchCore();
+  if (coreHz !== null)
+    console.log(`pure core: ${Math.round(coreHz)} decisions per second for one profile against 100 campaigns (3 placements)`);
+  const merges = rows.find((row) => row.name === "identify-merge");
+  if (merges)
+    console.log(
+      `merge latency (identify of a new device with a known email): p50 ${fmt(merges.latency_ms.p50, 0)} ms, p99 ${fmt(merges.latency_ms.p99, 0)} ms at ${merges.connections} connections`,
+    );
+  return { drift, noisy, targets };
+}
+
 async function main() {
   offlineEnv();
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((name) => name.trim())) : null;
   const scenarios = SCENARIOS.filter((scenario) => scenario.baseline || !only || only.has(scenario.name));
+  // The load scenarios (and the pure core) run unless BENCH_ONLY names only the browser measurement.
+  const runLoad = !only || scenarios.some((scenario) => !scenario.baseline);
+  const runSnippet = !only || only.has("snippet");
   const baseline = scenarios.find((scenario) => scenario.baseline);
   const run = { id: `b${Date.now().toString(36)}`, counters: Object.fromEntries(scenarios.map((s) => [s.name, 0])), firstTouches: {} };
   const info = machine();
@@ -418,69 +493,21 @@ async function main() {
     await waitForHealthy(`${baseUrl}/healthz`, { child: dev, timeoutMs: 90_000 });
     console.log(`server:  wrangler dev --log-level warn on ${baseUrl}`);
 
-    for (const scenario of scenarios) await smokeCheck(scenario, baseUrl, run);
-    // The local runtime slows down as it holds more live objects, so a baseline measured once
-    // would flatter early scenarios and wrong later ones. Each scenario is compared with a
-    // /healthz run measured right before it (before its warm-up), on nearly the same machine state.
-    // Each scenario is warmed right before it is measured: idle Durable Objects are evicted
-    // after some seconds, so people warmed long before would be measured cold again.
     const rows = [];
-    const measure = async (scenario, label) => {
-      process.stdout.write(`measure: ${label} … `);
-      const load_average_before = os.loadavg().map((value) => Number(value.toFixed(2)));
-      const row = { ...summarize(scenario, await load(scenario, baseUrl, run, { seconds: SECONDS })), route: label, load_average_before };
-      console.log(`${fmt(row.requests_per_second, 0)} req/s, p99 ${fmt(row.latency_ms.p99, 0)} ms`);
-      return row;
-    };
-    await warmUp(baseline, baseUrl, run);
-    for (const scenario of scenarios) {
-      if (scenario === baseline) continue;
-      // A scenario's own set-up (creating people) comes first: the baseline then runs with the
-      // same objects in the runtime as the scenario does.
-      if (scenario.prepare) await scenario.prepare(baseUrl);
-      const base = await measure(baseline, `${baseline.route} (before ${scenario.name})`);
-      await warmUp(scenario, baseUrl, run);
-      const row = await measure(scenario, scenario.route);
-      row.baseline = { requests_per_second: base.requests_per_second, p99_ms: base.latency_ms.p99 };
-      row.throughput_ratio = base.requests_per_second > 0 ? row.requests_per_second / base.requests_per_second : null;
-      row.p99_ratio = base.latency_ms.p99 > 0 ? row.latency_ms.p99 / base.latency_ms.p99 : null;
-      base.throughput_ratio = 1;
-      base.p99_ratio = 1;
-      rows.push(base, row);
-    }
-    const unmerged = rows.find((row) => row.name === "collect");
-    for (const row of rows.filter((r) => r.name === "collect-merged")) {
-      row.vs_unmerged = unmerged?.throughput_ratio ? row.throughput_ratio / unmerged.throughput_ratio : null;
-    }
-    const baseRows = rows.filter((row) => row.name === baseline.name);
-    const [firstBase] = baseRows;
-    const lastBase = baseRows[baseRows.length - 1];
-    const drift =
-      firstBase && lastBase && firstBase.requests_per_second > 0 ? lastBase.requests_per_second / firstBase.requests_per_second - 1 : null;
+    let targets = [];
+    let drift = null;
+    let noisy = false;
+    if (runLoad) ({ drift, noisy, targets } = await loadScenarios(scenarios, baseline, baseUrl, run, rows));
 
-    const targets = TARGETS.filter((target) => rows.some((row) => row.name === target.scenario)).map((target) => {
-      const actual = rows.find((row) => row.name === target.scenario)[target.metric];
-      return { ...target, actual, pass: actual !== null && compare(actual, target.op, target.value) };
-    });
-
-    console.log("");
-    printTable(rows);
-    console.log("");
-    console.log(
-      `baseline: /healthz measured right before each scenario; it moved ${fmt(drift === null ? null : drift * 100, 0)}% from the first to the last`,
-    );
-    const noisy = drift !== null && Math.abs(drift) > 0.25;
-    if (noisy) console.log("note: the runtime (or the machine) slowed during the run; each ratio uses the baseline next to it");
-    console.log("");
-    for (const target of targets) console.log(`${target.pass ? "PASS" : "MISS"}  ${target.label} (${fmt(target.actual, 2)}x)`);
-    const coreHz = await benchCore();
-    if (coreHz !== null)
-      console.log(`pure core: ${Math.round(coreHz)} decisions per second for one profile against 100 campaigns (3 placements)`);
-    const merges = rows.find((row) => row.name === "identify-merge");
-    if (merges)
+    let snippetResult = null;
+    if (runSnippet) {
+      console.log(`snippet: Chromium, ${SNIPPET_LOADS} page loads, each in a fresh context (a first visit), 127.0.0.1 only`);
+      snippetResult = await benchSnippet({ workerUrl: baseUrl, loads: SNIPPET_LOADS });
+      const r = snippetResult.first_decision_rendered_ms;
       console.log(
-        `merge latency (identify of a new device with a known email): p50 ${fmt(merges.latency_ms.p50, 0)} ms, p99 ${fmt(merges.latency_ms.p99, 0)} ms at ${merges.connections} connections`,
+        `snippet: first decision rendered p50 ${fmt(r.p50, 0)} ms, p90 ${fmt(r.p90, 0)} ms after navigation start; page FCP p50 ${fmt(snippetResult.page_fcp_ms.p50, 0)} ms (${snippetResult.loads} loads)`,
       );
+    }
 
     const report = {
       date: new Date().toISOString(),
@@ -498,6 +525,7 @@ async function main() {
       warmup_first_touches: run.firstTouches,
       results: rows,
       targets,
+      ...(snippetResult ? { snippet: snippetResult } : {}),
     };
     await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
