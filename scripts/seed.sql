@@ -52,3 +52,67 @@ VALUES (
   CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
   NULL
 );
+
+-- Demo campaigns for the storefront at /demo (workers/routes/demo.ts). `definition` is exactly what
+-- POST /v1/campaigns stores (campaignSchema with its defaults filled in); the fixed ids keep this idempotent.
+-- Products: mug-aurora, mug-basalt, mug-coral (workers/demo/pages.ts).
+
+INSERT OR IGNORE INTO campaigns (id, shop_id, placement, status, definition, created_at, updated_at, deleted_at)
+VALUES (
+  'cmp_demo_welcome',
+  'shop_demo',
+  'top_banner',
+  'active',
+  '{"name":"Demo: welcome","placement":"top_banner","status":"active","priority":10,"audience":{"any":[{"attr":"counters.sessions","op":"eq","value":1},{"attr":"lifecycle","op":"eq","value":"awareness"}]},"trigger":null,"caps":{"per_day":3,"lifetime":null,"stop_after_click":false,"stop_after_conversion":false},"variants":[{"id":"a","weight":100,"content":{"title":"Welcome to the Mug Shop","body":"Handmade mugs, shipped in 2 days.","cta":{"label":"See the mugs","url":"/demo/category/mugs"}}}],"holdout":0,"goal":"welcome","schedule":null}',
+  CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+  CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+  NULL
+);
+
+INSERT OR IGNORE INTO campaigns (id, shop_id, placement, status, definition, created_at, updated_at, deleted_at)
+VALUES (
+  'cmp_demo_still_thinking',
+  'shop_demo',
+  'top_banner',
+  'active',
+  '{"name":"Demo: still thinking about it?","placement":"top_banner","status":"active","priority":20,"audience":{"any":[{"attr":"views.items.mug-aurora","op":"gte","value":3},{"attr":"views.items.mug-basalt","op":"gte","value":3},{"attr":"views.items.mug-coral","op":"gte","value":3}]},"trigger":null,"caps":{"per_day":null,"lifetime":null,"stop_after_click":false,"stop_after_conversion":false},"variants":[{"id":"a","weight":100,"content":{"title":"Still thinking about it?","body":"Your mug is waiting: 10% off with the code below.","cta":{"label":"To the cart","url":"/demo/cart"},"code":"THINK10"}}],"holdout":0,"goal":"general","schedule":null}',
+  CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+  CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+  NULL
+);
+
+INSERT OR IGNORE INTO campaigns (id, shop_id, placement, status, definition, created_at, updated_at, deleted_at)
+VALUES (
+  'cmp_demo_cart_exit',
+  'shop_demo',
+  'popup',
+  'active',
+  '{"name":"Demo: cart exit intent","placement":"popup","status":"active","priority":10,"audience":{"all":[{"attr":"cart.value","op":"gt","value":0}]},"trigger":{"delay_ms":0,"scroll_pct":null,"exit_intent":true,"url_matches":null},"caps":{"per_day":2,"lifetime":null,"stop_after_click":false,"stop_after_conversion":false},"variants":[{"id":"a","weight":100,"content":{"title":"Leaving already?","body":"Your cart is saved. Free shipping on this order if you check out now.","cta":{"label":"Check out","url":"/demo/checkout"}}}],"holdout":0,"goal":"general","schedule":null}',
+  CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+  CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+  NULL
+);
+
+INSERT OR IGNORE INTO campaigns (id, shop_id, placement, status, definition, created_at, updated_at, deleted_at)
+VALUES (
+  'cmp_demo_nba_complete',
+  'shop_demo',
+  'nba',
+  'active',
+  '{"name":"Demo: next best action, complete the purchase","placement":"nba","status":"active","priority":0,"audience":{"all":[{"attr":"cart.value","op":"gt","value":0}]},"trigger":null,"caps":{"per_day":null,"lifetime":null,"stop_after_click":false,"stop_after_conversion":false},"variants":[{"id":"a","weight":100,"content":{"title":"Your cart is waiting","body":"Check out now and it ships tomorrow.","cta":{"label":"Check out","url":"/demo/checkout"}}}],"holdout":0,"goal":"general","action":"complete_purchase","schedule":null}',
+  CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+  CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+  NULL
+);
+
+INSERT OR IGNORE INTO campaigns (id, shop_id, placement, status, definition, created_at, updated_at, deleted_at)
+VALUES (
+  'cmp_demo_cross_sell',
+  'shop_demo',
+  'inline:hero',
+  'active',
+  '{"name":"Demo: post-purchase cross-sell","placement":"inline:hero","status":"active","priority":10,"audience":{"all":[{"attr":"orders.count","op":"gte","value":1}]},"trigger":null,"caps":{"per_day":null,"lifetime":null,"stop_after_click":false,"stop_after_conversion":false},"variants":[{"id":"a","weight":100,"content":{"title":"Thanks for your order!","body":"The Coral mug goes well with your new one.","cta":{"label":"See the mugs","url":"/demo/category/mugs"},"items":[{"item_id":"mug-coral","item_name":"Coral mug","price":16,"url":"/demo/product/mug-coral"}]}}],"holdout":0,"goal":"general","schedule":null}',
+  CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+  CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+  NULL
+);

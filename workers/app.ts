@@ -5,6 +5,7 @@ import { campaignsRoute } from "./routes/campaigns";
 import { collect } from "./routes/collect";
 import { configRoute } from "./routes/config";
 import { decideRoute } from "./routes/decide";
+import { demoRoute } from "./routes/demo";
 import { serverEvents } from "./routes/events";
 import { health } from "./routes/health";
 import { keysRoute } from "./routes/keys";
@@ -17,6 +18,7 @@ import type { AppEnv } from "./types";
 export const app = new Hono<AppEnv>()
   .route("/", health)
   .route("/nudge.js", snippet)
+  .route("/demo", demoRoute)
   .use("/v1/*", withDatabase)
   .route("/v1/config", configRoute)
   .route("/v1/collect", collect)
