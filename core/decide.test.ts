@@ -45,6 +45,23 @@ function campaignOf(v: VectorCampaign): DecidableCampaign {
   };
 }
 
+/** A decision input for one placement and campaign, with an empty person. */
+function inputFor(placement: string, campaign: DecidableCampaign, seed: number) {
+  return {
+    placements: [placement],
+    campaigns: [campaign],
+    subject: { profile: {}, context: {} },
+    history: {},
+    assignments: {},
+    boughtItems: {},
+    personId: "p",
+    now: 5,
+    shopTimezone: "UTC",
+    bandit: {},
+    random: mulberry32(seed),
+  };
+}
+
 describe("decisions (JSON vectors)", () => {
   it.each((vectors as Vector[]).map((v) => [v.name, v] as const))("%s", (_name, v) => {
     const campaigns = v.campaigns.map(campaignOf);
@@ -79,19 +96,7 @@ describe("decisions (JSON vectors)", () => {
   });
 
   it("records new sticky assignments without changing its input", () => {
-    const input = {
-      placements: ["top_banner"],
-      campaigns: [campaignOf({ id: "c", placement: "top_banner" })],
-      subject: { profile: {}, context: {} },
-      history: {},
-      assignments: {},
-      boughtItems: {},
-      personId: "p",
-      now: 5,
-      shopTimezone: "UTC",
-      bandit: {},
-      random: mulberry32(2),
-    };
+    const input = inputFor("top_banner", campaignOf({ id: "c", placement: "top_banner" }), 2);
     const out = decide(input);
     expect(out.assignments).toEqual({ c: { variant_id: "a", at: 5 } });
     expect(input.assignments).toEqual({});
@@ -100,19 +105,7 @@ describe("decisions (JSON vectors)", () => {
   it("gives each decision its own copy of the trigger, with exactly the four fields", () => {
     const trigger = { delay_ms: 0, scroll_pct: null, exit_intent: true, url_matches: null, note: "not for the page" } as DecisionTrigger;
     const campaign = { ...campaignOf({ id: "c", placement: "popup" }), trigger };
-    const input = {
-      placements: ["popup"],
-      campaigns: [campaign],
-      subject: { profile: {}, context: {} },
-      history: {},
-      assignments: {},
-      boughtItems: {},
-      personId: "p",
-      now: 5,
-      shopTimezone: "UTC",
-      bandit: {},
-      random: mulberry32(3),
-    };
+    const input = inputFor("popup", campaign, 3);
     const [decision] = decide(input).decisions;
     expect(decision?.trigger).toEqual({ delay_ms: 0, scroll_pct: null, exit_intent: true, url_matches: null });
     expect(decision?.trigger).not.toBe(trigger);

@@ -24,7 +24,7 @@ export function withoutProof(event: TrackedEvent): TrackedEvent {
  * `identity_verification` off, a browser is trusted like a server. A valid hash proves only the
  * identifier it signs (the strongest one named); the others stay unproven claims.
  */
-export async function unprovenKinds(shop: Shop, event: TrackedEvent): Promise<IdentifierKind[]> {
+async function unprovenKinds(shop: Shop, event: TrackedEvent): Promise<IdentifierKind[]> {
   if (event.type !== "identify" || shop.settings.identity_verification === "off") return [];
   const named = traitIdentifiers(event);
   const subject = proofSubject(named);

@@ -13,7 +13,7 @@ export interface Owner {
 const owners = new TtlCache<Owner>(60_000);
 const cacheKey = (shopId: string, identifier: Identifier) => `${shopId}\u0000${identifier.kind}\u0000${identifier.value}`;
 /** D1 binds at most 100 parameters per query; a few go to the other conditions. */
-export const IN_CHUNK = 90;
+const IN_CHUNK = 90;
 
 export function chunks<T>(values: readonly T[], size = IN_CHUNK): T[][] {
   const out: T[][] = [];
