@@ -112,3 +112,42 @@ export const nbaStats = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.shopId, t.segment, t.action] })],
 );
+
+/**
+ * Messaging flows of a shop. Built-in flows exist without a row (switched off); a row switches
+ * one on or edits it, with `definition` NULL while the built-in definition is kept unchanged.
+ * A shop's own flows (`flw_…`) always have a definition; only they can be deleted.
+ */
+export const flows = sqliteTable(
+  "flows",
+  {
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id),
+    id: text("id").notNull(),
+    definition: text("definition", { mode: "json" }).$type<Record<string, unknown>>(),
+    enabled: integer("enabled").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+);
+
+/**
+ * The cron's work list: one row per person with flow work, holding the time their object next
+ * wants to send. The object writes it with its own change counter (`seq`), so a late write never
+ * undoes a newer one; a cron run leases the rows it handles so overlapping runs split the work.
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    shopId: text("shop_id").notNull(),
+    profileId: text("profile_id").notNull(),
+    dueAt: integer("due_at"),
+    seq: integer("seq").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: integer("lease_until"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.profileId] }), index("outbox_due_idx").on(t.dueAt)],
+);
