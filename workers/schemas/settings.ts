@@ -28,7 +28,7 @@ export const dataRegionSchema = z.enum(["default", "eu"]);
 const identityVerificationSchema = z.enum(["required", "off"]);
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
-const httpUrl = z
+export const httpUrlSchema = z
   .string()
   .max(2048)
   .refine((value) => {
@@ -38,7 +38,38 @@ const httpUrl = z
       return false;
     }
   }, "must be an http(s) URL");
-const providerSettings = z.record(z.string().max(64), z.union([z.string().max(2048), z.number(), z.boolean(), z.null()]));
+
+const ADDRESS = /[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+/.source;
+/** `shop@example.com` or `Shop <shop@example.com>`, as email providers take a sender. */
+const mailbox = z
+  .string()
+  .max(320)
+  .regex(new RegExp(`^(${ADDRESS}|[^<>\r\n]{1,100} <${ADDRESS}>)$`), 'must be an address or "Name <address>"');
+
+const webhookChannelSchema = z.strictObject({ url: httpUrlSchema, secret: z.string().min(1).max(256) });
+export type WebhookChannelSettings = z.infer<typeof webhookChannelSchema>;
+
+const emailChannelSchema = z.strictObject({
+  provider: z.literal("resend"),
+  api_key: z.string().min(1).max(256),
+  from: mailbox,
+  reply_to: mailbox.optional(),
+  /** For tests and proxies; https://api.resend.com when absent. */
+  base_url: httpUrlSchema.optional(),
+});
+export type EmailChannelSettings = z.infer<typeof emailChannelSchema>;
+
+const smsChannelSchema = z.strictObject({
+  provider: z.literal("twilio"),
+  account_sid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be AC and 32 hexadecimal digits"),
+  auth_token: z.string().min(1).max(256),
+  from: z
+    .string()
+    .regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, "must be an E.164 phone number (+4915…) or a Messaging Service SID (MG…)"),
+  /** For tests and proxies; https://api.twilio.com when absent. */
+  base_url: httpUrlSchema.optional(),
+});
+export type SmsChannelSettings = z.infer<typeof smsChannelSchema>;
 
 const BUILT_IN_SEGMENTS = ["vip", "lapsed", "new_customer", "repeat_customer", "cart_abandoner", "browse_abandoner", "subscriber"];
 
@@ -76,12 +107,26 @@ export const settingsSchema = z.strictObject({
   rate_limit: z.strictObject({ per_second: z.number().min(1).max(100_000), burst: z.number().int().min(1).max(1_000_000) }),
   quiet_hours: z.strictObject({ start: clock, end: clock }).nullable(),
   channels: z.strictObject({
-    webhook: z.strictObject({ url: httpUrl, secret: z.string().min(1).max(256) }).nullable(),
-    email: providerSettings.nullable(),
-    sms: providerSettings.nullable(),
+    webhook: webhookChannelSchema.nullable(),
+    email: emailChannelSchema.nullable(),
+    sms: smsChannelSchema.nullable(),
   }),
 });
 export type ShopSettings = z.infer<typeof settingsSchema>;
+type ChannelSettings = ShopSettings["channels"];
+
+/**
+ * The URLs of the channels that the Worker calls, by field: each must stay off private addresses
+ * (checked where settings change, with the deployment's ALLOW_PRIVATE_WEBHOOKS).
+ */
+export function outboundUrls(channels: ChannelSettings): { field: string; url: string }[] {
+  const urls = [
+    { field: "channels.webhook.url", url: channels.webhook?.url },
+    { field: "channels.email.base_url", url: channels.email?.base_url },
+    { field: "channels.sms.base_url", url: channels.sms?.base_url },
+  ];
+  return urls.filter((entry): entry is { field: string; url: string } => entry.url !== undefined);
+}
 
 export const DEFAULT_SETTINGS: Omit<ShopSettings, "name"> = {
   timezone: "UTC",
