@@ -7,6 +7,7 @@ import { configRoute } from "./routes/config";
 import { decideRoute } from "./routes/decide";
 import { demoRoute } from "./routes/demo";
 import { serverEvents } from "./routes/events";
+import { flowsRoute } from "./routes/flows";
 import { health } from "./routes/health";
 import { keysRoute } from "./routes/keys";
 import { profiles } from "./routes/profiles";
@@ -28,7 +29,8 @@ export const app = new Hono<AppEnv>()
   .route("/v1/settings", settingsRoute)
   .route("/v1/keys", keysRoute)
   .route("/v1/shops", shopsRoute)
-  .route("/v1/campaigns", campaignsRoute);
+  .route("/v1/campaigns", campaignsRoute)
+  .route("/v1/flows", flowsRoute);
 
 app.onError(onError);
 app.notFound(notFound);
