@@ -116,3 +116,10 @@ VALUES (
   CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
   NULL
 );
+
+-- The built-in messaging flows (core/flows/built-in.ts), switched on for the demo shop with their
+-- built-in definitions (definition NULL follows the built-in). INSERT OR IGNORE: a flow switched
+-- off or edited later through /v1/flows stays as it was.
+INSERT OR IGNORE INTO flows (shop_id, id, definition, enabled, created_at, updated_at, deleted_at)
+SELECT 'shop_demo', value, NULL, 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), NULL
+FROM json_each('["cart_abandonment","browse_abandonment","welcome","post_purchase","replenishment","win_back","vip_anniversary","birthday"]');

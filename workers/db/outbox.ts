@@ -32,7 +32,8 @@ export async function claimDue(db: Database, owner: string, now: number, limit: 
       ORDER BY due_at LIMIT ${limit}
     )
     RETURNING shop_id, profile_id, due_at`);
-  return rows.map((row) => ({ shopId: row.shop_id, profileId: row.profile_id, dueAt: row.due_at }));
+  // RETURNING follows no order of its own.
+  return rows.map((row) => ({ shopId: row.shop_id, profileId: row.profile_id, dueAt: row.due_at })).sort((a, b) => a.dueAt - b.dueAt);
 }
 
 /** Ends this owner's leases on these rows (the persons' objects have written their next due time themselves). */
