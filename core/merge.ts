@@ -9,6 +9,7 @@ import {
 import { MAX_ANONYMOUS_IDS, MAX_TRAITS } from "./profile";
 import { mergeStickyAssignments } from "./assignment";
 import { mergeCampaignHistory } from "./eligibility";
+import { emptyFlowState, mergeFlowStates } from "./flows/state";
 import { summarizeOrders, type OrderRecord } from "./orders";
 import type { Choice, Identifier, ProfileState } from "./types";
 
@@ -102,11 +103,18 @@ export function mergeProfiles(survivor: ProfileState, absorbed: ProfileState, le
       survivor.created_at <= absorbed.created_at
         ? mergeStickyAssignments(survivor.assignments, absorbed.assignments)
         : mergeStickyAssignments(absorbed.assignments, survivor.assignments),
+    ...mergedFlows(survivor, absorbed, now),
     first_seen_at: minOf(survivor.first_seen_at, absorbed.first_seen_at),
     last_seen_at: maxOf(survivor.last_seen_at, absorbed.last_seen_at),
     created_at: Math.min(survivor.created_at, absorbed.created_at),
     updated_at: now,
   };
+}
+
+/** Both people's flow runs, so that a step one of them was sent is never sent again by the survivor. */
+function mergedFlows(survivor: ProfileState, absorbed: ProfileState, now: number): Pick<ProfileState, "flows"> {
+  if (!survivor.flows && !absorbed.flows) return {};
+  return { flows: mergeFlowStates(survivor.flows ?? emptyFlowState(), absorbed.flows ?? emptyFlowState(), now) };
 }
 
 /** Unverified claims of both people, once each, without those that are now proven identifiers. */

@@ -1,4 +1,5 @@
 import { effectiveConsent } from "./consent";
+import type { ApiMessage } from "./flows/history";
 import { deriveProfile } from "./derive";
 import { customSegments, type SegmentRules } from "./segments";
 import { daysBetween } from "./time";
@@ -25,6 +26,8 @@ export interface ApiProfile extends Derived {
   last_seen_at: Iso;
   created_at: Iso;
   updated_at: Iso;
+  /** Flow messages (the profile route adds them; decisions do not need them). */
+  messages?: ApiMessage[];
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -2,6 +2,7 @@
 
 import type { StickyAssignments } from "./assignment";
 import type { CampaignHistory } from "./eligibility";
+import type { FlowState } from "./flows/types";
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -125,6 +126,8 @@ export interface ProfileState {
   campaigns: CampaignHistory;
   /** Sticky variant (or holdout, `null`) per campaign. */
   assignments: StickyAssignments;
+  /** Messaging flow runs, their steps and the last send per channel (absent until a flow starts). */
+  flows?: FlowState;
   first_seen_at: number | null;
   last_seen_at: number | null;
   created_at: number;

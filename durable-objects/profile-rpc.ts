@@ -1,10 +1,12 @@
 import type { Candidate } from "../core/decide";
+import type { FlowDefinition, MessageInteraction } from "../core/flows/types";
 import type { IdentityTask } from "../core/identity";
 import type { IncomingEvent } from "../core/profile";
 import type { ApiProfile } from "../core/profile-view";
 import type { SegmentRules } from "../core/segments";
-import type { ConsentMode, ConsentPurpose, Identifier } from "../core/types";
+import type { Channel, ConsentMode, ConsentPurpose, Identifier } from "../core/types";
 import type { DecideRequest, Interaction, SignedDecision } from "./decisions";
+import type { DispatchSummary } from "./messaging";
 import type { ErasureJob, PersonHead } from "./profile-storage";
 
 /* What callers send a person's object and what it answers (its RPC contract). */
@@ -23,6 +25,8 @@ export interface IngestRequest {
   viaHome: boolean;
   /** The shop's own segments (settings), part of the profile that audiences read. */
   segmentRules: SegmentRules;
+  /** The shop's enabled messaging flows, when it has any: the batch starts, moves or ends their runs. */
+  flows?: FlowDefinition[] | undefined;
   /** Placements to decide after the events are applied (collect's `placements`, `/v1/decide`). */
   decide?: DecideRequest | undefined;
 }
@@ -68,3 +72,17 @@ export interface PersonExport {
 
 /** Where an erasure stands in a person's object. */
 export type EraseResult = { status: "erasing"; job: ErasureJob } | { status: "empty" } | Moved;
+
+/** What the cron's send-time check came to for one person. */
+export type DispatchResult = ({ status: "done" } & DispatchSummary) | { status: "empty" } | { status: "moved"; to: string };
+
+/** An open, a click or an unsubscribe from a message's tracked link (its token verified by the Worker). */
+export interface MessageInteractionRequest {
+  shopId: string;
+  messageId: string;
+  kind: MessageInteraction | "unsubscribe";
+  channel: Channel;
+  at: number;
+}
+
+export type MessageInteractionResult = { ok: true } | { ok: false; code: "unknown_message" } | Moved;

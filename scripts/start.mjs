@@ -152,7 +152,13 @@ try {
   log(`starting wrangler dev on ${BASE}…`);
   dev = startDev({
     port: PORT,
-    vars: { ADMIN_TOKEN: "admin_demo", ALLOW_PRIVATE_WEBHOOKS, JURISDICTIONS: "off", DECISION_TOKEN_SECRET: "demo_decision_secret" },
+    vars: {
+      ADMIN_TOKEN: "admin_demo",
+      ALLOW_PRIVATE_WEBHOOKS,
+      JURISDICTIONS: "off",
+      DECISION_TOKEN_SECRET: "demo_decision_secret",
+      PUBLIC_URL: BASE,
+    },
   });
   dev.exited.then(({ code, signal }) => {
     if (stopping) return;

@@ -4,6 +4,7 @@ import type { ErasureJob } from "../durable-objects/profile-storage";
 import type { Database } from "./db/client";
 import { recordErasure, wasErased } from "./db/erasures";
 import { anyIdentityOf, forgetIdentities, identifiersOf } from "./db/identities";
+import { forgetOutbox } from "./db/outbox";
 import { ApiError } from "./errors";
 import { follow, forgetDevice, resolveRoute, stubFor, type Profiles } from "./routing";
 
@@ -32,6 +33,7 @@ export async function erasePerson(profiles: Profiles, db: Database, shopId: stri
   identifiers.push(...(await identifiersOf(db, shopId, job.people)));
   await recordErasure(db, shopId, identifiers);
   await forgetIdentities(db, shopId, job.people, identifiers);
+  await forgetOutbox(db, shopId, job.people);
   for (const { kind, value: anonymousId } of identifiers) if (kind === "anonymous_id") forgetDevice(shopId, anonymousId);
   await stubFor(profiles, profileId).finishErasure();
   return { erased: true, profile_id: profileId, profiles: job.people.length };

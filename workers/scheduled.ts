@@ -1,7 +1,7 @@
-/**
- * The cron trigger. Messaging flows hang their sending off this handler; until they
- * exist it only records that it ran, so a deployment can see its trigger firing.
- */
-export async function scheduled(controller: ScheduledController): Promise<void> {
-  console.log(`cron ${controller.cron} at ${new Date(controller.scheduledTime).toISOString()}`);
+import { dispatchDue } from "./dispatcher";
+
+/** The cron trigger (every minute): sends the flow messages that are due, within a bounded run. */
+export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const run = await dispatchDue(env, controller.scheduledTime);
+  console.log(`cron ${controller.cron}: ${JSON.stringify(run)}`);
 }

@@ -1,3 +1,4 @@
+import { planningFlows } from "../flow-planning";
 import { Hono } from "hono";
 import { BROWSER_LIMITS, parseCollectBatch } from "../../core/batch";
 import { readJsonBody } from "../body";
@@ -32,6 +33,7 @@ export const collect = new Hono<AppEnv>().use("/", browserCors).post("/", limitB
   const profiles = profilesOf(c.env, shop);
   const { start, home } = deviceRoute(profiles, shop.id, anonymous_id);
   const decide = await decideRequest(c.var.db, shop, placements, context);
+  const flows = events.length > 0 ? await planningFlows(c.var.db, shop.id) : undefined;
   const result = await ingestInto(
     profiles,
     start,
@@ -43,6 +45,7 @@ export const collect = new Hono<AppEnv>().use("/", browserCors).post("/", limitB
       batchConsent: consent,
       batchIdentifiers: [device],
       segmentRules: shop.settings.segments,
+      flows,
       receivedAt,
       viaHome: true,
       decide,

@@ -1,3 +1,4 @@
+import { planningFlows } from "../flow-planning";
 import { Hono } from "hono";
 import { parseServerBatch, SERVER_LIMITS, type ServerEvent } from "../../core/batch";
 import { readJsonBody } from "../body";
@@ -34,6 +35,7 @@ export const serverEvents = new Hono<AppEnv>().post("/", secretKey, limitBody(SE
   const profiles = profilesOf(c.env, shop);
   const named = batch.value.flatMap((event) => event.identifiers.filter((identifier) => identifier.kind !== "anonymous_id"));
   const known = await lookupOwners(c.var.db, shop.id, named);
+  const flows = await planningFlows(c.var.db, shop.id);
   const byPerson = new Map<string, { route: PersonRoute; events: ServerEvent[] }>();
   for (const event of batch.value) {
     const route = pickRoute(profiles, shop.id, event.identifiers, known, true);
@@ -53,6 +55,7 @@ export const serverEvents = new Hono<AppEnv>().post("/", secretKey, limitBody(SE
         batchConsent: null,
         batchIdentifiers: [],
         segmentRules: shop.settings.segments,
+        flows,
         receivedAt,
         viaHome: route.start === route.home,
       },
