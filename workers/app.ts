@@ -10,6 +10,7 @@ import { serverEvents } from "./routes/events";
 import { flowsRoute } from "./routes/flows";
 import { health } from "./routes/health";
 import { keysRoute } from "./routes/keys";
+import { messagesRoute } from "./routes/messages";
 import { profiles } from "./routes/profiles";
 import { settingsRoute } from "./routes/settings";
 import { shopsRoute } from "./routes/shops";
@@ -20,6 +21,7 @@ export const app = new Hono<AppEnv>()
   .route("/", health)
   .route("/nudge.js", snippet)
   .route("/demo", demoRoute)
+  .route("/m", messagesRoute)
   .use("/v1/*", withDatabase)
   .route("/v1/config", configRoute)
   .route("/v1/collect", collect)
