@@ -17,9 +17,9 @@ function enabled(id: string): FlowDefinition {
   return { ...flow, enabled: true };
 }
 
-function person(edit: (state: ProfileState) => void = () => {}): ProfileState {
+function person(...edits: ((state: ProfileState) => void)[]): ProfileState {
   const state = emptyProfile("prf_1", T0 - 400 * DAY_MS);
-  edit(state);
+  for (const edit of edits) edit(state);
   return state;
 }
 
@@ -40,6 +40,10 @@ function withOrders(...times: number[]) {
     };
   };
 }
+
+const withBirthday = (birthday: string) => (state: ProfileState) => {
+  state.traits.birthday = birthday;
+};
 
 interface Options {
   flows?: FlowDefinition[];
@@ -124,10 +128,7 @@ describe("cart abandonment", () => {
 
   it("keeps the run for an order from before the cart", () => {
     const current = plan(person(withCart(T0)), { flows }).flows;
-    const { notes } = plan(
-      person((s) => (withCart(T0)(s), withOrders(T0 - DAY_MS)(s))),
-      { flows, current, now: T0 + HOUR },
-    );
+    const { notes } = plan(person(withCart(T0), withOrders(T0 - DAY_MS)), { flows, current, now: T0 + HOUR });
     expect(notes).toEqual([]);
   });
 
@@ -169,25 +170,14 @@ describe("browse abandonment", () => {
 
   it("does not start for 3 products, or with a cart", () => {
     expect(plan(person(browsing(3)), { flows }).flows.runs).toEqual([]);
-    expect(
-      plan(
-        person((s) => (browsing(5)(s), withCart(T0)(s))),
-        { flows },
-      ).flows.runs,
-    ).toEqual([]);
+    expect(plan(person(browsing(5), withCart(T0)), { flows }).flows.runs).toEqual([]);
   });
 
   it("ends on a purchase and when something goes into the cart", () => {
     const current = plan(person(browsing(4)), { flows }).flows;
-    const bought = plan(
-      person((s) => (browsing(4)(s), withOrders(T0 + HOUR)(s))),
-      { flows, current, now: T0 + HOUR },
-    );
+    const bought = plan(person(browsing(4), withOrders(T0 + HOUR)), { flows, current, now: T0 + HOUR });
     expect(bought.notes).toEqual([{ flow_id: "browse_abandonment", run_id: "run_01", action: "exited", reason: "purchased" }]);
-    const carted = plan(
-      person((s) => (browsing(4)(s), withCart(T0 + HOUR)(s))),
-      { flows, current, now: T0 + HOUR },
-    );
+    const carted = plan(person(browsing(4), withCart(T0 + HOUR)), { flows, current, now: T0 + HOUR });
     expect(carted.notes).toEqual([{ flow_id: "browse_abandonment", run_id: "run_01", action: "exited", reason: "added_to_cart" }]);
   });
 });
@@ -282,29 +272,18 @@ describe("yearly flows", () => {
   });
 
   it("birthday: 7 days before, at 09:00 UTC", () => {
-    const { flows: state } = plan(
-      person((s) => (s.traits.birthday = "1990-05-20")),
-      { flows: [enabled("birthday")] },
-    );
+    const { flows: state } = plan(person(withBirthday("1990-05-20")), { flows: [enabled("birthday")] });
     expect(new Date(state.runs[0]?.steps.birthday_gift?.due_at ?? 0).toISOString()).toBe("2026-05-13T09:00:00.000Z");
   });
 
   it("birthday: a 29 February birthday falls on 28 February in other years", () => {
-    const { flows: state } = plan(
-      person((s) => (s.traits.birthday = "02-29")),
-      { flows: [enabled("birthday")] },
-    );
+    const { flows: state } = plan(person(withBirthday("02-29")), { flows: [enabled("birthday")] });
     expect(new Date(state.runs[0]?.anchor_at ?? 0).toISOString()).toBe("2027-02-21T09:00:00.000Z");
   });
 
   it("birthday: nothing for a missing or impossible date", () => {
     const flows = [enabled("birthday")];
     expect(plan(person(), { flows }).flows.runs).toEqual([]);
-    expect(
-      plan(
-        person((s) => (s.traits.birthday = "1990-02-30")),
-        { flows },
-      ).flows.runs,
-    ).toEqual([]);
+    expect(plan(person(withBirthday("1990-02-30")), { flows }).flows.runs).toEqual([]);
   });
 });
