@@ -9,7 +9,10 @@ import type { ShopSettings } from "./schemas/settings";
 const MASK = "••••";
 const SHOWN_CHARACTERS = 2;
 const SHOWN_FROM_LENGTH = 8;
-/** Provider settings are free-form; a field named like a credential is treated as one. */
+/**
+ * A provider's field named like a credential is treated as one: `api_key` and `auth_token`, and any
+ * such field of settings stored while provider settings were still free-form.
+ */
 const PROVIDER_SECRET_FIELD = /secret|key|token|password/i;
 
 type Plain = Record<string, unknown>;
