@@ -20,13 +20,8 @@ import type {
   PersonExport,
 } from "./profile-rpc";
 import { messageHistory } from "../core/flows/history";
-import { emptyFlowState, nextDueAt, recordInteraction } from "../core/flows/state";
-import type { DeliveryOutcome, SendOrder } from "../core/flows/types";
-import { database } from "../workers/db/client";
-import { scheduleNext } from "../workers/db/outbox";
-import { mapWithConcurrency } from "../workers/concurrency";
-import { applyOutcomes, planAfterBatch, prepareSends, sendMessage, summarize, type DispatchRequest } from "./messaging";
-import { OutboxMarks, syncOutbox } from "./outbox-mark";
+import type { DispatchRequest } from "./messaging";
+import { PersonFlows, type PersonHost } from "./person-flows";
 
 /**
  * A person absorbs bursts (50 concurrent batches pass) but not a sustained flood. Batches are
@@ -66,13 +61,13 @@ export class ProfileObject extends DurableObject<Env> {
   private events: Bucket;
   private compactionScheduled = false;
   private readonly absorbing = new Map<string, Promise<AbsorbResult>>();
-  private readonly marks: OutboxMarks;
+  private readonly flows: PersonFlows;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new ProfileStorage(ctx.storage);
     this.store.migrate();
-    this.marks = new OutboxMarks(ctx.storage);
+    this.flows = new PersonFlows(this.flowsHost(), env, ctx.storage);
     this.state = this.store.loadState();
     this.currentRoute = this.store.route();
     this.erased = this.store.erasedAt() !== null;
@@ -119,11 +114,11 @@ export class ProfileObject extends DurableObject<Env> {
       batchConsent: request.batchConsent,
       batchIdentifiers: request.batchIdentifiers,
     });
-    if (outcome.stored.length > 0) this.writeOutcome(this.withFlowsPlanned(outcome, request), request);
+    if (outcome.stored.length > 0) this.writeOutcome(this.flows.planned(outcome, request), request);
     // A visitor with nothing stored yet is decided for as an empty profile, and stays unstored.
     const decided = request.decide ? this.decide(request, this.state ?? current) : null;
     await this.scheduleCompaction();
-    if (this.state?.flows) await this.tellOutbox(request.shopId, "batch");
+    if (this.state?.flows) await this.flows.tellOutbox(request.shopId, "batch");
     const decisions = decided ? await signDecisions(this.env, request.shopId, this.profileId, decided.decisions, request.receivedAt) : [];
     const count = (reason: string) => outcome.skipped.filter((skip) => skip.reason === reason).length;
     return {
@@ -139,93 +134,16 @@ export class ProfileObject extends DurableObject<Env> {
     };
   }
 
-  /** The batch's effect on the person's flow runs, planned into the state it writes. */
-  private withFlowsPlanned(outcome: BatchOutcome, request: IngestRequest): BatchOutcome {
-    if (!request.flows) return outcome;
-    const state = planAfterBatch(
-      outcome.state,
-      outcome.stored,
-      request.flows,
-      request.consentMode,
-      request.segmentRules,
-      request.receivedAt,
-    );
-    return { ...outcome, state };
-  }
-
-  /**
-   * The cron's send-time check for this person: checks and marks what is due without an await,
-   * delivers it, and applies the outcomes to the state as it is then.
-   */
+  /** The cron's send-time check for this person (see person-flows.ts). */
   async dispatch(request: DispatchRequest): Promise<DispatchResult> {
     if (this.currentRoute.status !== "active") return { status: "moved", to: this.currentRoute.into };
-    if (!this.state) return { status: "empty" };
-    const prepared = prepareSends(this.state, request);
-    this.store.writeState(prepared.state);
-    this.state = prepared.state;
-    const secret = this.env.DECISION_TOKEN_SECRET;
-    if (!secret) throw new Error("DECISION_TOKEN_SECRET is not set (wrangler secret put DECISION_TOKEN_SECRET)");
-    const outcomes = await mapWithConcurrency(
-      prepared.sends,
-      4,
-      async (order): Promise<[SendOrder, DeliveryOutcome]> => [
-        order,
-        await sendMessage(order, prepared.state, this.profileId, request, secret),
-      ],
-    );
-    if (this.state && this.currentRoute.status === "active") {
-      const recorded = applyOutcomes(this.state, outcomes, request.now);
-      this.store.writeState(recorded);
-      this.state = recorded;
-    }
-    await this.tellOutbox(request.shopId, "dispatch");
-    return { status: "done", ...summarize(prepared.notes, outcomes, this.state?.flows ? nextDueAt(this.state.flows) : null) };
+    return this.state ? this.flows.dispatch(this.state, request) : { status: "empty" };
   }
 
   /** An open, click or unsubscribe from a message this person was sent. */
   async messageInteraction(request: MessageInteractionRequest): Promise<MessageInteractionResult> {
     if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
-    if (!this.state) return { ok: false, code: "unknown_message" };
-    if (request.kind === "unsubscribe") {
-      this.unsubscribeFromMessage(request);
-      return { ok: true };
-    }
-    const { flows, found } = recordInteraction(this.state.flows ?? emptyFlowState(), request.messageId, request.kind, request.at);
-    if (!found) return { ok: false, code: "unknown_message" };
-    const state = { ...this.state, flows };
-    this.store.writeState(state);
-    this.state = state;
-    return { ok: true };
-  }
-
-  /** A one-click unsubscribe is the person's own `unsubscribe` event (once per message). */
-  private unsubscribeFromMessage(request: MessageInteractionRequest): void {
-    if (!this.state) return;
-    const event = { id: `unsubscribe.${request.messageId}`, type: "unsubscribe", ts: request.at, channel: request.channel };
-    const outcome = applyBatch(this.state, [{ event, identifiers: [] }], {
-      now: request.at,
-      consentMode: "implied",
-      seenIds: this.store.seenIds([event.id]),
-      tokenUses: new Set(),
-      ledger: this.store.ledger([]),
-      batchConsent: null,
-      batchIdentifiers: [],
-    });
-    if (outcome.stored.length === 0) return;
-    this.store.writeBatch(
-      outcome.state,
-      { events: outcome.stored, orders: [], tokenUses: [], devices: [], tasks: [] },
-      request.at,
-      request.shopId,
-    );
-    this.state = outcome.state;
-  }
-
-  /** Tells the central outbox when this person next has flow work; a failed write is retried by the alarm. */
-  private async tellOutbox(shopId: string, after: "batch" | "dispatch"): Promise<void> {
-    const next = this.state?.flows ? nextDueAt(this.state.flows) : null;
-    const write = (shop: string, due: number | null, seq: number) => scheduleNext(database(this.env.DB), shop, this.profileId, due, seq);
-    if (!(await syncOutbox(this.marks, write, shopId, next, after))) await this.ctx.storage.setAlarm(Date.now() + HANDOVER_RETRY_MS);
+    return this.state ? this.flows.interaction(this.state, request) : { ok: false, code: "unknown_message" };
   }
 
   /** Why this object cannot take a batch now: merged away, campaigns unknown, or erased (seen through a stale route). */
@@ -331,7 +249,7 @@ export class ProfileObject extends DurableObject<Env> {
     );
     if (result.status === "merged") {
       this.openTasks = true;
-      await this.tellOutbox(request.shopId, "dispatch");
+      await this.flows.tellOutbox(request.shopId, "dispatch");
     }
     return result;
   }
@@ -434,8 +352,7 @@ export class ProfileObject extends DurableObject<Env> {
       await this.retryHandOver(this.currentRoute);
       return;
     }
-    const mark = this.marks.get();
-    if (mark && !mark.synced) await this.tellOutbox(mark.shop_id, "dispatch");
+    await this.flows.retryOutbox();
     const job = this.store.erasureJob();
     if (job && Date.now() - job.started_at >= ERASURE_JOB_MAX_MS) this.store.finishErasure();
     this.compactionScheduled = false;
@@ -485,6 +402,19 @@ export class ProfileObject extends DurableObject<Env> {
   private profilesHere(): DurableObjectNamespace<ProfileObject> {
     const jurisdiction = this.ctx.id.jurisdiction as DurableObjectJurisdiction | undefined;
     return jurisdiction ? this.env.PROFILES.jurisdiction(jurisdiction) : this.env.PROFILES;
+  }
+
+  private flowsHost(): PersonHost {
+    return {
+      profileId: this.profileId,
+      store: this.store,
+      state: () => this.state,
+      adopt: (state) => {
+        this.state = state;
+      },
+      active: () => this.currentRoute.status === "active",
+      retrySoon: () => this.ctx.storage.setAlarm(Date.now() + HANDOVER_RETRY_MS),
+    };
   }
 
   private setRoute(route: Route): void {

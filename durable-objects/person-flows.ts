@@ -1,0 +1,128 @@
+/**
+ * A person object's messaging: its part of each batch (planning runs), the cron's send-time
+ * check and sending, tracked-link interactions, and what it tells the central outbox. The object
+ * keeps the route checks and the state; this keeps everything flow-specific out of it.
+ */
+import { applyBatch } from "../core/profile";
+import { emptyFlowState, nextDueAt, recordInteraction } from "../core/flows/state";
+import type { DeliveryOutcome, SendOrder } from "../core/flows/types";
+import type { BatchOutcome } from "../core/profile";
+import type { ProfileState } from "../core/types";
+import { mapWithConcurrency } from "../workers/concurrency";
+import { database } from "../workers/db/client";
+import { scheduleNext } from "../workers/db/outbox";
+import { applyOutcomes, planAfterBatch, prepareSends, sendMessage, summarize, type DispatchRequest } from "./messaging";
+import { OutboxMarks, syncOutbox } from "./outbox-mark";
+import type { DispatchResult, IngestRequest, MessageInteractionRequest, MessageInteractionResult } from "./profile-rpc";
+import type { ProfileStorage } from "./profile-storage";
+
+/** What the flows need of the object that holds the person. */
+export interface PersonHost {
+  readonly profileId: string;
+  readonly store: ProfileStorage;
+  state(): ProfileState | null;
+  /** Keeps a state as the live one (already written, or to write with `keep`). */
+  adopt(state: ProfileState): void;
+  /** Whether the person still lives here (not merged away meanwhile). */
+  active(): boolean;
+  /** Asks for an alarm soon, to retry what failed. */
+  retrySoon(): Promise<void>;
+}
+
+/** Deliveries to one person run this many at a time (a run rarely has more than one). */
+const SENDS_IN_FLIGHT = 4;
+
+export class PersonFlows {
+  private readonly marks: OutboxMarks;
+
+  constructor(
+    private readonly host: PersonHost,
+    private readonly env: Env,
+    storage: DurableObjectStorage,
+  ) {
+    this.marks = new OutboxMarks(storage);
+  }
+
+  /** The batch's effect on the person's flow runs, planned into the state it writes. */
+  planned(outcome: BatchOutcome, request: IngestRequest): BatchOutcome {
+    if (!request.flows) return outcome;
+    const { consentMode, segmentRules, receivedAt } = request;
+    return { ...outcome, state: planAfterBatch(outcome.state, outcome.stored, request.flows, consentMode, segmentRules, receivedAt) };
+  }
+
+  /**
+   * The cron's send-time check: checks and marks what is due without an await (two overlapping
+   * dispatches can never both send a step), delivers it, and applies the outcomes to the state as
+   * it is after the awaits.
+   */
+  async dispatch(state: ProfileState, request: DispatchRequest): Promise<DispatchResult> {
+    const secret = this.env.DECISION_TOKEN_SECRET;
+    if (!secret) throw new Error("DECISION_TOKEN_SECRET is not set (wrangler secret put DECISION_TOKEN_SECRET)");
+    const prepared = prepareSends(state, request);
+    this.keep(prepared.state);
+    const outcomes = await mapWithConcurrency(
+      prepared.sends,
+      SENDS_IN_FLIGHT,
+      async (order): Promise<[SendOrder, DeliveryOutcome]> => [
+        order,
+        await sendMessage(order, prepared.state, this.host.profileId, request, secret),
+      ],
+    );
+    const now = this.host.state();
+    if (now && this.host.active()) this.keep(applyOutcomes(now, outcomes, request.now));
+    await this.tellOutbox(request.shopId, "dispatch");
+    const flows = this.host.state()?.flows;
+    return { status: "done", ...summarize(prepared.notes, outcomes, flows ? nextDueAt(flows) : null) };
+  }
+
+  /** An open, click or unsubscribe from a message this person was sent. */
+  interaction(state: ProfileState, request: MessageInteractionRequest): MessageInteractionResult {
+    if (request.kind === "unsubscribe") {
+      this.unsubscribe(state, request);
+      return { ok: true };
+    }
+    const { flows, found } = recordInteraction(state.flows ?? emptyFlowState(), request.messageId, request.kind, request.at);
+    if (!found) return { ok: false, code: "unknown_message" };
+    this.keep({ ...state, flows });
+    return { ok: true };
+  }
+
+  /** Tells the central outbox when this person next has flow work; a failed write is retried by the alarm. */
+  async tellOutbox(shopId: string, after: "batch" | "dispatch"): Promise<void> {
+    const flows = this.host.state()?.flows;
+    const next = flows ? nextDueAt(flows) : null;
+    const write = (shop: string, due: number | null, seq: number) =>
+      scheduleNext(database(this.env.DB), shop, this.host.profileId, due, seq);
+    if (!(await syncOutbox(this.marks, write, shopId, next, after))) await this.host.retrySoon();
+  }
+
+  /** From the alarm: a due time the outbox did not get is sent again. */
+  async retryOutbox(): Promise<void> {
+    const mark = this.marks.get();
+    if (mark && !mark.synced) await this.tellOutbox(mark.shop_id, "dispatch");
+  }
+
+  /** A one-click unsubscribe is the person's own `unsubscribe` event (once per message). */
+  private unsubscribe(state: ProfileState, request: MessageInteractionRequest): void {
+    const { store } = this.host;
+    const event = { id: `unsubscribe.${request.messageId}`, type: "unsubscribe", ts: request.at, channel: request.channel };
+    const outcome = applyBatch(state, [{ event, identifiers: [] }], {
+      now: request.at,
+      consentMode: "implied",
+      seenIds: store.seenIds([event.id]),
+      tokenUses: new Set(),
+      ledger: store.ledger([]),
+      batchConsent: null,
+      batchIdentifiers: [],
+    });
+    if (outcome.stored.length === 0) return;
+    const rows = { events: outcome.stored, orders: [], tokenUses: [], devices: [], tasks: [] };
+    store.writeBatch(outcome.state, rows, request.at, request.shopId);
+    this.host.adopt(outcome.state);
+  }
+
+  private keep(state: ProfileState): void {
+    this.host.store.writeState(state);
+    this.host.adopt(state);
+  }
+}
