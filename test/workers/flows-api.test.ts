@@ -125,6 +125,39 @@ describe("/v1/flows", () => {
     expect((await listed(shop)).some((flow) => !flow.built_in)).toBe(false);
   });
 
+  it("answers odd bodies with a 4xx, never a 500", async () => {
+    const shop = await createShop();
+    const [hello] = thankYou.steps;
+    const bodies: unknown[] = [
+      [],
+      "flow",
+      null,
+      { ...thankYou, trigger: null },
+      { ...thankYou, trigger: "cart_abandoned" },
+      { ...thankYou, steps: [null] },
+      { ...thankYou, steps: "hello" },
+      { ...thankYou, steps: [{ ...hello, template: null }] },
+      { ...thankYou, steps: [{ ...hello, id: 7, template: { body: 7 } }] },
+      { ...thankYou, steps: [{ ...hello, channel: "pigeon", unless_opened: 3 }] },
+      { ...thankYou, steps: [{ ...hello, template: { subject: null, body: "{{" } }] },
+      { ...thankYou, entry: [], exit: "yes", reentry_days: -1 },
+    ];
+    for (const body of bodies) {
+      for (const [method, path] of [
+        ["POST", "/v1/flows"],
+        ["PUT", "/v1/flows/welcome"],
+        ["PUT", "/v1/flows/%ZZ"],
+      ] as const) {
+        const response = await api(shop, method, path, body);
+        expect(response.status, `${method} ${path} ${JSON.stringify(body)}`).toBeGreaterThanOrEqual(400);
+        expect(response.status, `${method} ${path} ${JSON.stringify(body)}`).toBeLessThan(500);
+      }
+    }
+    for (const method of ["GET", "DELETE", "PUT"])
+      expect((await api(shop, method, "/v1/flows/%ZZ", method === "PUT" ? {} : undefined)).status).toBe(404);
+    expect((await listed(shop)).filter((flow) => flow.enabled || !flow.built_in || flow.created_at !== null)).toEqual([]);
+  });
+
   it("creates, reads, changes and deletes a shop's own flow", async () => {
     const shop = await createShop();
     const created = await api(shop, "POST", "/v1/flows", { ...thankYou, id: "chosen_by_client" });
@@ -143,6 +176,25 @@ describe("/v1/flows", () => {
     expect(await (await api(shop, "DELETE", `/v1/flows/${flow.id}`)).json()).toEqual({ id: flow.id, deleted: true });
     expect((await api(shop, "GET", `/v1/flows/${flow.id}`)).status).toBe(404);
     expect((await listed(shop)).map((listedFlow) => listedFlow.id)).toEqual([...BUILT_IN_FLOW_IDS]);
+  });
+
+  it("edits a built-in flow: the change is stored, the rest of the built-in kept", async () => {
+    const shop = await createShop();
+    const put = await api(shop, "PUT", "/v1/flows/post_purchase", { name: "After your order", reentry_days: 30 });
+    expect(put.status).toBe(200);
+    const read = (await (await api(shop, "GET", "/v1/flows/post_purchase")).json()) as StoredFlow & { reentry_days: number };
+    expect(read).toMatchObject({ name: "After your order", reentry_days: 30, built_in: true, enabled: false });
+    expect(read.steps.length).toBeGreaterThan(0);
+    expect(read.created_at).not.toBeNull();
+  });
+
+  it("refuses a shop's 51st own flow with 409", async () => {
+    const shop = await createShop();
+    for (let i = 0; i < 50; i++) expect((await api(shop, "POST", "/v1/flows", thankYou)).status).toBe(201);
+    const response = await api(shop, "POST", "/v1/flows", thankYou);
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as ErrorBody).error.code).toBe("too_many_flows");
+    expect((await listed(shop)).length).toBe(BUILT_IN_FLOW_IDS.length + 50);
   });
 
   it("refuses to delete a built-in flow with 409", async () => {
