@@ -29,7 +29,8 @@ async function getSettings(shop: TestShop): Promise<Record<string, unknown> & { 
 }
 
 const WEBHOOK = { url: "https://hooks.example/n", secret: "whsec_live_1234" };
-const EMAIL = { provider: "postmark", api_key: "pm_live_abcdef", from: "shop@example.com", port: 587 };
+const EMAIL = { provider: "resend", api_key: "re_live_abcdef", from: "Shop <shop@example.com>", reply_to: "care@example.com" };
+const SMS = { provider: "twilio", account_sid: `AC${"0".repeat(32)}`, auth_token: "tok", from: "+4915112345678" };
 
 describe("secrets in settings", () => {
   it("are shown masked with their last 2 characters, in GET and in the PUT answer", async () => {
@@ -44,10 +45,10 @@ describe("secrets in settings", () => {
 
   it("show nothing of a secret shorter than 8 characters", async () => {
     const shop = await createShop();
-    await api(shop, "PUT", "/v1/settings", { channels: { webhook: { url: WEBHOOK.url, secret: "short1" }, sms: { auth_token: "tok" } } });
+    await api(shop, "PUT", "/v1/settings", { channels: { webhook: { url: WEBHOOK.url, secret: "short1" }, sms: SMS } });
     const { channels } = await getSettings(shop);
     expect(channels.webhook?.secret).toBe("••••");
-    expect(channels.sms).toEqual({ auth_token: "••••" });
+    expect(channels.sms).toEqual({ ...SMS, auth_token: "••••" });
   });
 
   it("survive a GET → edit → PUT roundtrip that sends the masked values back", async () => {

@@ -7,7 +7,7 @@ import { findShopForUpdate, hasIdentifiedPeople, saveSettings, type Shop } from 
 import { ApiError } from "../errors";
 import { limitBody, MANAGEMENT_BODY_LIMIT } from "../middleware/body-limit";
 import { secretKey } from "../middleware/secret-key";
-import { settingsSchema, type ShopSettings } from "../schemas/settings";
+import { outboundUrls, settingsSchema, type ShopSettings } from "../schemas/settings";
 import { maskSettingsSecrets, unmaskSecrets } from "../settings-secrets";
 import type { AppEnv } from "../types";
 import { validBody } from "../validate";
@@ -24,15 +24,11 @@ const settingsView = (shopId: string, settings: ShopSettings) => ({ shop_id: sho
 async function changedSettings(c: Context<AppEnv>, stored: Shop, patch: SettingsPatch): Promise<ShopSettings> {
   const merged = settingsSchema.safeParse(unmaskSecrets(mergePatch(stored.settings, patch), stored.settings));
   if (!merged.success) throw ApiError.fromValidation(fromZodError(merged.error).error);
-  const webhook = merged.data.channels.webhook;
-  const webhookChanges = webhook !== null && webhook.url !== stored.settings.channels.webhook?.url;
-  if (webhook && webhookChanges && c.env.ALLOW_PRIVATE_WEBHOOKS !== "true" && isPrivateHost(new URL(webhook.url).hostname)) {
-    throw new ApiError(
-      400,
-      "private_webhook",
-      "Webhook URLs on loopback or private addresses are not allowed here",
-      "channels.webhook.url",
-    );
+  const storedUrls = new Map(outboundUrls(stored.settings.channels).map(({ field, url }) => [field, url]));
+  for (const { field, url } of outboundUrls(merged.data.channels)) {
+    if (url !== storedUrls.get(field) && c.env.ALLOW_PRIVATE_WEBHOOKS !== "true" && isPrivateHost(new URL(url).hostname)) {
+      throw new ApiError(400, "private_webhook", "Webhook and provider URLs on loopback or private addresses are not allowed here", field);
+    }
   }
   if (merged.data.data_region !== stored.settings.data_region && (await hasPeople(c, stored))) {
     throw new ApiError(
