@@ -38,6 +38,12 @@ const targets: Target[] = [
   { method: "POST", path: "/v1/campaigns", auth: "secret" },
   { method: "PUT", path: "/v1/campaigns/cmp_nope", auth: "secret" },
   { method: "DELETE", path: "/v1/campaigns/%ZZ", auth: "secret" },
+  { method: "POST", path: "/v1/flows", auth: "secret" },
+  { method: "PUT", path: "/v1/flows/cart_abandonment", auth: "secret" },
+  { method: "PUT", path: "/v1/flows/flw_nope", auth: "secret" },
+  { method: "DELETE", path: "/v1/flows/%ZZ", auth: "secret" },
+  { method: "POST", path: "/m/u/not-a-token", auth: "none" },
+  { method: "GET", path: "/m/c/x.y?u=%ZZ", auth: "none" },
 ];
 
 describe("whatever a client sends", () => {

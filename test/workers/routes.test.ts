@@ -22,6 +22,8 @@ describe("route groups mounted under their prefix", () => {
     ["DELETE", "/v1/keys/a/b"],
     ["POST", "/v1/shops/x"],
     ["GET", "/v1/campaigns/a/b"],
+    ["GET", "/v1/flows/a/b"],
+    ["GET", "/m/o/"],
     ["GET", "/v1/profiles/"],
     ["PATCH", "/v1/settings"],
   ])("%s %s is not a route: 404 in the error shape", async (method, path) => {
@@ -73,6 +75,7 @@ describe("body limits", () => {
   it.each([
     ["PUT", "/v1/settings"],
     ["POST", "/v1/campaigns"],
+    ["POST", "/v1/flows"],
     ["POST", "/v1/keys"],
   ])("refuses a management body over 64 KB on %s %s", async (method, path) => {
     const response = await api(shop, method, path, { pad: "x".repeat(64 * 1024) });
