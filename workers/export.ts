@@ -1,3 +1,4 @@
+import { messageHistory } from "../core/flows/history";
 import type { TrackedEvent } from "../core/types";
 import type { PersonExport } from "../durable-objects/profile-rpc";
 import type { Page, PagedPart } from "../durable-objects/paged-rows";
@@ -54,7 +55,7 @@ export function exportStream(person: ProfileStub, data: PersonExport): ReadableS
         merges: head.audit.map((entry) => ({ ...entry, at: iso(entry.at) })),
         consent_history: consent,
         campaign_history: head.state?.campaigns ?? {},
-        messages: [],
+        messages: messageHistory(head.state?.flows),
         assignments: head.state?.assignments ?? {},
       }).slice(1)}`,
     );
