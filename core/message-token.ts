@@ -2,13 +2,14 @@
  * Tracking tokens of sent messages: the open pixel, click redirects and unsubscribe links carry
  * an HMAC-SHA256 (Web Crypto) over who the message went to and what it was, so that nobody can
  * record an open, a click or an unsubscribe for a message that was not sent, nor redirect a
- * click anywhere but to a URL the message contained. What is signed starts with a prefix of its
+ * click anywhere but to a URL the message contained. A confirmation link (double opt-in) names the
+ * address it confirms, so that it confirms that address only. What is signed starts with a prefix of its
  * own, so that a decision token (signed with the same secret) never verifies as a message token.
  */
 import { DAY_MS } from "./time";
 import type { Channel } from "./types";
 
-export type MessageLinkKind = "open" | "click" | "unsubscribe";
+export type MessageLinkKind = "open" | "click" | "unsubscribe" | "confirm";
 
 export interface MessageClaims {
   shop: string;
@@ -20,6 +21,8 @@ export interface MessageClaims {
   kind: MessageLinkKind;
   /** Click only: base64url of the first 16 bytes of SHA-256 of the target URL. */
   url?: string;
+  /** Confirm only: the address whose owner confirms it by following the link. */
+  address?: string;
   /** Issue time, epoch milliseconds. */
   iat: number;
 }
@@ -28,10 +31,12 @@ export interface MessageClaims {
 export const MESSAGE_TOKEN_TTL_MS = 180 * DAY_MS;
 
 const DOMAIN = "nudge-message-v1.";
-const KINDS: readonly string[] = ["open", "click", "unsubscribe"] satisfies MessageLinkKind[];
+const KINDS: readonly string[] = ["open", "click", "unsubscribe", "confirm"] satisfies MessageLinkKind[];
 const CHANNELS: readonly string[] = ["email", "sms"] satisfies Channel[];
 /** 16 bytes of base64url, unpadded. */
 const URL_HASH_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+/** Longer than any address an event may carry (core/identifiers.ts). */
+const MAX_ADDRESS_LENGTH = 320;
 
 const encoder = new TextEncoder();
 const keys = new Map<string, Promise<CryptoKey>>();
@@ -80,21 +85,28 @@ type Payload = [
   step: string,
   channel: Channel,
   kind: MessageLinkKind,
-  url: string | null,
+  /** A click's URL hash, a confirmation's address, null for the other links. */
+  bound: string | null,
   iat: number,
 ];
 
+/** What a link of this kind binds: a click its URL (hashed), a confirmation its address; the others nothing. */
+function isBound(kind: string, bound: unknown): boolean {
+  if (kind === "click") return typeof bound === "string" && URL_HASH_PATTERN.test(bound);
+  if (kind === "confirm") return typeof bound === "string" && bound.length > 0 && bound.length <= MAX_ADDRESS_LENGTH;
+  return bound === null;
+}
+
 function isPayload(parts: unknown): parts is Payload {
   if (!Array.isArray(parts) || parts.length !== 9) return false;
-  const [channel, kind, url, iat]: unknown[] = parts.slice(5);
+  const [channel, kind, bound, iat]: unknown[] = parts.slice(5);
   return (
     parts.slice(0, 5).every((part) => typeof part === "string") &&
     typeof channel === "string" &&
     CHANNELS.includes(channel) &&
     typeof kind === "string" &&
     KINDS.includes(kind) &&
-    // A click names its URL; the other links name none.
-    (kind === "click" ? typeof url === "string" && URL_HASH_PATTERN.test(url) : url === null) &&
+    isBound(kind, bound) &&
     typeof iat === "number" &&
     Number.isSafeInteger(iat) &&
     iat >= 0
@@ -109,20 +121,25 @@ function claimsOf(payload: Uint8Array): MessageClaims | null {
     return null;
   }
   if (!isPayload(parts)) return null;
-  const [shop, person, message, flow, step, channel, kind, url, iat] = parts;
-  return url === null
-    ? { shop, person, message, flow, step, channel, kind, iat }
-    : { shop, person, message, flow, step, channel, kind, url, iat };
+  const [shop, person, message, flow, step, channel, kind, bound, iat] = parts;
+  const claims: MessageClaims = { shop, person, message, flow, step, channel, kind, iat };
+  if (kind === "click" && bound !== null) claims.url = bound;
+  if (kind === "confirm" && bound !== null) claims.address = bound;
+  return claims;
 }
 
-/** Signs one link of a message, issued at `now`; a click link names the URL it may redirect to. */
+/**
+ * Signs one link of a message, issued at `now`. `bound` is what the link is bound to: a click
+ * link's URL (the one it may redirect to), a confirmation link's address; the others have none.
+ */
 export async function signMessageToken(
   secret: string,
-  claims: Omit<MessageClaims, "iat" | "url">,
+  claims: Omit<MessageClaims, "iat" | "url" | "address">,
   now: number,
-  url?: string,
+  bound?: string,
 ): Promise<string> {
-  if ((claims.kind === "click") !== (url !== undefined)) throw new Error("a click token needs its URL, and only a click token has one");
+  const binds = claims.kind === "click" || claims.kind === "confirm";
+  if (binds !== (bound !== undefined)) throw new Error("a click or confirm token needs its URL or address, and only those have one");
   const payload: Payload = [
     claims.shop,
     claims.person,
@@ -131,7 +148,7 @@ export async function signMessageToken(
     claims.step,
     claims.channel,
     claims.kind,
-    url === undefined ? null : await urlHash(url),
+    bound === undefined ? null : claims.kind === "click" ? await urlHash(bound) : bound,
     now,
   ];
   const bytes = encoder.encode(JSON.stringify(payload));

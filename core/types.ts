@@ -128,10 +128,34 @@ export interface ProfileState {
   assignments: StickyAssignments;
   /** Messaging flow runs, their steps and the last send per channel (absent until a flow starts). */
   flows?: FlowState;
+  /** Double opt-in of an address a browser typed without proof (see core/flows/opt-in.ts). */
+  opt_in?: { email?: OptIn };
   first_seen_at: number | null;
   last_seen_at: number | null;
   created_at: number;
   updated_at: number;
+}
+
+/**
+ * One confirmation request to an unproven address: one message asks its owner to confirm, and
+ * only a confirmed address is written to by flows.
+ */
+export interface OptIn {
+  address: string;
+  requested_at: number;
+  /** `optin_…`: the confirmation message's stable id (the same on every retry). */
+  message_id: string;
+  status: "pending" | "sending" | "sent" | "confirmed" | "failed";
+  attempts: number;
+  /** When the status last changed. */
+  at?: number;
+  /** A retry's backoff: not sent before this. */
+  not_before?: number;
+  confirmed_at?: number;
+  /** Why it failed (`expired`, `interrupted`, `http_400`, …). */
+  reason?: string;
+  /** Earlier requests of the last 24 hours (other addresses), for the request limits. */
+  earlier?: { address: string; requested_at: number }[];
 }
 
 export type Lifecycle = "awareness" | "consideration" | "conversion" | "retention" | "advocacy" | "win-back";

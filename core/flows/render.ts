@@ -135,6 +135,20 @@ export function renderContent(input: RenderInput): MessageContent {
   return content;
 }
 
+/**
+ * The double opt-in confirmation (core/flows/opt-in.ts): its one link is the confirm URL itself,
+ * not a tracked click, since following it is what confirms.
+ */
+export function renderOptIn(shopName: string, confirmUrl: string): MessageContent {
+  // The subject is one header line: a line break in the shop's name must not start another header.
+  const shop = shopName.replace(/[\r\n\t]+/g, " ");
+  return {
+    subject: `Please confirm your subscription to ${shop}`,
+    body: `Please confirm that you want to receive emails from ${shop}.\n\nIf you did not sign up, ignore this message: you will not hear from us again.`,
+    cta: { label: "Confirm", url: confirmUrl },
+  };
+}
+
 /** Every http(s) link of the content, deduplicated; the first is the main link (the CTA, else the first item's). */
 export function contentUrls(content: MessageContent): string[] {
   const urls = [content.cta?.url, ...(content.items ?? []).map((item) => item.url)];

@@ -7,6 +7,7 @@
 import type { ApiProfile } from "../profile-view";
 import { evaluateRule } from "../rules";
 import type { Channel, ProfileState } from "../types";
+import { confirmedAddress } from "./opt-in";
 import { quietHoursEnd } from "./quiet-hours";
 import { completeIfSettled, SEND_LEASE_MS } from "./state";
 import type { FlowDefinition, FlowRun, FlowState, SendOrder, SendSettings, StepState } from "./types";
@@ -54,9 +55,10 @@ function exitReason(run: FlowRun, definition: FlowDefinition | undefined, input:
   return null;
 }
 
+/** A proven address, else one its owner confirmed (double opt-in); a mere claim is never written to. */
 function addressFor(channel: Channel, state: ProfileState): { to: string } | { skip: string } {
   const kind = channel === "email" ? "email" : "phone";
-  const address = state.identifiers[kind];
+  const address = state.identifiers[kind] ?? confirmedAddress(state, channel);
   if (address) return { to: address };
   const claimed = state.identifiers.unverified?.some((identifier) => identifier.kind === kind);
   return { skip: claimed ? "unverified_address" : "no_address" };
