@@ -6,7 +6,17 @@
  */
 import { checkDue, type CheckNote } from "../core/flows/send-check";
 import { planFlows } from "../core/flows/plan";
-import { contentUrls, emailBodies, renderContent, smsText, trackContent, type TrackedLinks } from "../core/flows/render";
+import { OPT_IN_FLOW_ID, OPT_IN_STEP_ID, recordOptInOutcome, requestOptIn, takeOptIn } from "../core/flows/opt-in";
+import {
+  contentUrls,
+  emailBodies,
+  renderContent,
+  renderOptIn,
+  smsText,
+  trackContent,
+  type MessageContent,
+  type TrackedLinks,
+} from "../core/flows/render";
 import { retryAt } from "../core/flows/retry";
 import { emptyFlowState, recordOutcome } from "../core/flows/state";
 import type { DeliveryOutcome, FlowDefinition, FlowStep, SendOrder, SendSettings } from "../core/flows/types";
@@ -51,7 +61,10 @@ export interface DispatchSummary {
 
 const randomRunId = () => `run_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
-/** Starts, re-anchors or ends the person's runs after a batch (synchronous: part of the batch's write). */
+/**
+ * Starts, re-anchors or ends the person's runs after a batch (synchronous: part of the batch's
+ * write), and asks an unproven address to confirm when flows may write to the person.
+ */
 export function planAfterBatch(
   state: ProfileState,
   events: readonly TrackedEvent[],
@@ -70,10 +83,11 @@ export function planAfterBatch(
     now,
     newRunId: randomRunId,
   });
-  return { ...state, flows };
+  const planned = { ...state, flows };
+  return enabled.length > 0 ? requestOptIn(planned, now) : planned;
 }
 
-/** The send-time check on the live state: which steps to send now, with every skip's reason. */
+/** The send-time check on the live state: which steps (and which confirmation) to send now, with every skip's reason. */
 export function prepareSends(
   state: ProfileState,
   request: DispatchRequest,
@@ -97,7 +111,24 @@ export function prepareSends(
     settings: request.settings,
     now: request.now,
   });
-  return { state: { ...state, flows: checked.flows }, sends: checked.sends, notes: checked.notes };
+  const checkedState = { ...state, flows: checked.flows };
+  const optIn = takeOptIn(checkedState, request.now);
+  const optInNote = noteOfOptIn(checkedState, optIn.state, optIn.order);
+  return {
+    state: optIn.state,
+    sends: optIn.order ? [...checked.sends, optIn.order] : checked.sends,
+    notes: optInNote ? [...checked.notes, optInNote] : checked.notes,
+  };
+}
+
+/** What the send-time check did with the confirmation: sent it, gave it up (with the reason), or nothing. */
+function noteOfOptIn(before: ProfileState, after: ProfileState, order: SendOrder | null): CheckNote | null {
+  const optIn = after.opt_in?.email;
+  if (!optIn) return null;
+  const note = { message_id: optIn.message_id, flow_id: OPT_IN_FLOW_ID, step_id: OPT_IN_STEP_ID };
+  if (order) return { ...note, outcome: "send", reason: order.attempt === 1 ? "due" : "retry" };
+  if (optIn.status !== "failed" || before.opt_in?.email?.status === "failed") return null;
+  return { ...note, outcome: "skipped", reason: optIn.reason ?? "failed" };
 }
 
 /** Renders, signs and delivers one cleared message; never throws (a fault is a `failed` outcome). */
@@ -109,9 +140,9 @@ export async function sendMessage(
   secret: string,
 ): Promise<DeliveryOutcome> {
   try {
-    const step = stepOf(request.definitions, order);
-    const content = renderContent({ order, step, state, shopName: request.shopName });
-    const links = await trackedLinks(order, profileId, request, secret, contentUrls(content));
+    const link = linkSigner(order, profileId, request, secret);
+    const { content, links } =
+      order.flow_id === OPT_IN_FLOW_ID ? await optInMessage(order, request, link) : await flowMessage(order, state, request, link);
     const message: OutgoingMessage = {
       id: order.message_id,
       shop_id: request.shopId,
@@ -144,8 +175,12 @@ export async function sendMessage(
 /** Applies delivery outcomes to the state as it is now (other calls may have changed it meanwhile). */
 export function applyOutcomes(state: ProfileState, outcomes: readonly [SendOrder, DeliveryOutcome][], now: number): ProfileState {
   let flows = state.flows ?? emptyFlowState();
-  for (const [order, outcome] of outcomes) flows = recordOutcome(flows, order.message_id, outcome, now);
-  return { ...state, flows };
+  let next = state;
+  for (const [order, outcome] of outcomes) {
+    if (order.flow_id === OPT_IN_FLOW_ID) next = recordOptInOutcome(next, order.message_id, outcome, now);
+    else flows = recordOutcome(flows, order.message_id, outcome, now);
+  }
+  return { ...next, flows };
 }
 
 function stepOf(definitions: readonly FlowDefinition[], order: SendOrder): FlowStep {
@@ -154,33 +189,53 @@ function stepOf(definitions: readonly FlowDefinition[], order: SendOrder): FlowS
   return step;
 }
 
-async function trackedLinks(
-  order: SendOrder,
-  profileId: string,
-  request: DispatchRequest,
-  secret: string,
-  urls: readonly string[],
-): Promise<TrackedLinks> {
-  const claims = (kind: MessageLinkKind) => ({
-    shop: request.shopId,
-    person: profileId,
-    message: order.message_id,
-    flow: order.flow_id,
-    step: order.step_id,
-    channel: order.channel,
-    kind,
-  });
+const LINK_PATHS: Record<MessageLinkKind, string> = { open: "o", click: "c", unsubscribe: "u", confirm: "confirm" };
+
+/** Signs one link of a message (see core/message-token.ts): its URL under `/m`, the token bound to `bound` when given. */
+type LinkSigner = (kind: MessageLinkKind, bound?: string) => Promise<string>;
+
+function linkSigner(order: SendOrder, profileId: string, request: DispatchRequest, secret: string): LinkSigner {
   // Tokens are issued on the real clock (the dispatch's `now` may be a scheduled time).
   const issued = Date.now();
   const base = request.publicUrl.replace(/\/+$/, "");
-  const open = `${base}/m/o/${await signMessageToken(secret, claims("open"), issued)}`;
-  const unsubscribe = `${base}/m/u/${await signMessageToken(secret, claims("unsubscribe"), issued)}`;
+  return async (kind, bound) => {
+    const claims = {
+      shop: request.shopId,
+      person: profileId,
+      message: order.message_id,
+      flow: order.flow_id,
+      step: order.step_id,
+      channel: order.channel,
+      kind,
+    };
+    return `${base}/m/${LINK_PATHS[kind]}/${await signMessageToken(secret, claims, issued, bound)}`;
+  };
+}
+
+/** A flow step's message with its links tracked. */
+async function flowMessage(
+  order: SendOrder,
+  state: ProfileState,
+  request: DispatchRequest,
+  link: LinkSigner,
+): Promise<{ content: MessageContent; links: TrackedLinks }> {
+  const content = renderContent({ order, step: stepOf(request.definitions, order), state, shopName: request.shopName });
+  const urls = contentUrls(content);
   const tracked: Record<string, string> = {};
-  for (const url of urls) {
-    const token = await signMessageToken(secret, claims("click"), issued, url);
-    tracked[url] = `${base}/m/c/${token}?u=${encodeURIComponent(url)}`;
-  }
-  return { open, unsubscribe, click: urls[0] === undefined ? "" : (tracked[urls[0]] ?? ""), tracked };
+  for (const url of urls) tracked[url] = `${await link("click", url)}?u=${encodeURIComponent(url)}`;
+  const links = { open: await link("open"), unsubscribe: await link("unsubscribe"), tracked };
+  return { content, links: { ...links, click: urls[0] === undefined ? "" : (tracked[urls[0]] ?? "") } };
+}
+
+/** The double opt-in confirmation: its main link is the confirm link, bound to the address it confirms. */
+async function optInMessage(
+  order: SendOrder,
+  request: DispatchRequest,
+  link: LinkSigner,
+): Promise<{ content: MessageContent; links: TrackedLinks }> {
+  const confirm = await link("confirm", order.to);
+  const links = { open: await link("open"), unsubscribe: await link("unsubscribe"), click: confirm, tracked: {} };
+  return { content: renderOptIn(request.shopName, confirm), links };
 }
 
 /** Counts of one dispatch: what was delivered, retried or failed, and what the check skipped or postponed. */

@@ -4,6 +4,7 @@
  * keeps the route checks and the state; this keeps everything flow-specific out of it.
  */
 import { applyBatch } from "../core/profile";
+import { confirmOptIn, optInDueAt } from "../core/flows/opt-in";
 import { emptyFlowState, nextDueAt, recordInteraction } from "../core/flows/state";
 import type { DeliveryOutcome, SendOrder } from "../core/flows/types";
 import type { BatchOutcome } from "../core/profile";
@@ -13,7 +14,14 @@ import { database } from "../workers/db/client";
 import { scheduleNext } from "../workers/db/outbox";
 import { applyOutcomes, planAfterBatch, prepareSends, sendMessage, summarize, type DispatchRequest } from "./messaging";
 import { OutboxMarks, syncOutbox } from "./outbox-mark";
-import type { DispatchResult, IngestRequest, MessageInteractionRequest, MessageInteractionResult } from "./profile-rpc";
+import type {
+  ConfirmAddressRequest,
+  ConfirmAddressResult,
+  DispatchResult,
+  IngestRequest,
+  MessageInteractionRequest,
+  MessageInteractionResult,
+} from "./profile-rpc";
 import type { ProfileStorage } from "./profile-storage";
 
 /** What the flows need of the object that holds the person. */
@@ -31,6 +39,12 @@ export interface PersonHost {
 
 /** Deliveries to one person run this many at a time (a run rarely has more than one). */
 const SENDS_IN_FLIGHT = 4;
+
+/** The earliest moment the send-time check has work for this person (a flow step or the confirmation), or null. */
+function nextWorkAt(state: ProfileState | null): number | null {
+  const due = [state?.flows ? nextDueAt(state.flows) : null, state ? optInDueAt(state) : null].filter((at) => at !== null);
+  return due.length === 0 ? null : Math.min(...due);
+}
 
 export class PersonFlows {
   private readonly marks: OutboxMarks;
@@ -71,8 +85,7 @@ export class PersonFlows {
     const now = this.host.state();
     if (now && this.host.active()) this.keep(applyOutcomes(now, outcomes, request.now));
     await this.tellOutbox(request.shopId, "dispatch");
-    const flows = this.host.state()?.flows;
-    return { status: "done", ...summarize(prepared.notes, outcomes, flows ? nextDueAt(flows) : null) };
+    return { status: "done", ...summarize(prepared.notes, outcomes, nextWorkAt(this.host.state())) };
   }
 
   /** An open, click or unsubscribe from a message this person was sent. */
@@ -81,16 +94,25 @@ export class PersonFlows {
       this.unsubscribe(state, request);
       return { ok: true };
     }
+    // The confirmation's opens are not tracked (it belongs to no run), but its pixel is no broken link.
+    if (request.messageId === state.opt_in?.email?.message_id) return { ok: true };
     const { flows, found } = recordInteraction(state.flows ?? emptyFlowState(), request.messageId, request.kind, request.at);
     if (!found) return { ok: false, code: "unknown_message" };
     this.keep({ ...state, flows });
     return { ok: true };
   }
 
+  /** The owner of an address the person typed confirmed it: flows may write to it from now on. */
+  confirmAddress(state: ProfileState, request: ConfirmAddressRequest): ConfirmAddressResult {
+    const { state: next, confirmed } = confirmOptIn(state, request.address, request.at);
+    if (!confirmed) return { ok: false, code: "unknown_address" };
+    if (next !== state) this.keep(next);
+    return { ok: true };
+  }
+
   /** Tells the central outbox when this person next has flow work; a failed write is retried by the alarm. */
   async tellOutbox(shopId: string, after: "batch" | "dispatch"): Promise<void> {
-    const flows = this.host.state()?.flows;
-    const next = flows ? nextDueAt(flows) : null;
+    const next = nextWorkAt(this.host.state());
     const write = (shop: string, due: number | null, seq: number) =>
       scheduleNext(database(this.env.DB), shop, this.host.profileId, due, seq);
     if (!(await syncOutbox(this.marks, write, shopId, next, after))) await this.host.retrySoon();

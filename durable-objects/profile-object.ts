@@ -10,6 +10,8 @@ import { checkNudges, decideNow, interactionsOf, knowCampaigns, signDecisions, t
 import { PAGED_PARTS, type Page, type PagedPart } from "./paged-rows";
 import { ProfileStorage, type ClaimedIdentifier, type ErasureJob } from "./profile-storage";
 import type {
+  ConfirmAddressRequest,
+  ConfirmAddressResult,
   DispatchResult,
   EraseResult,
   IngestRequest,
@@ -144,6 +146,12 @@ export class ProfileObject extends DurableObject<Env> {
   async messageInteraction(request: MessageInteractionRequest): Promise<MessageInteractionResult> {
     if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
     return this.state ? this.flows.interaction(this.state, request) : { ok: false, code: "unknown_message" };
+  }
+
+  /** The owner of an address the person typed confirmed it (double opt-in, see person-flows.ts). */
+  async confirmAddress(request: ConfirmAddressRequest): Promise<ConfirmAddressResult> {
+    if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
+    return this.state ? this.flows.confirmAddress(this.state, request) : { ok: false, code: "unknown_address" };
   }
 
   /** Why this object cannot take a batch now: merged away, campaigns unknown, or erased (seen through a stale route). */

@@ -86,3 +86,13 @@ export interface MessageInteractionRequest {
 }
 
 export type MessageInteractionResult = { ok: true } | { ok: false; code: "unknown_message" } | Moved;
+
+/** The owner of an address the person typed followed its confirmation link (double opt-in; the token verified by the Worker). */
+export interface ConfirmAddressRequest {
+  shopId: string;
+  address: string;
+  at: number;
+}
+
+/** `unknown_address`: not the address the person's current confirmation request is for. */
+export type ConfirmAddressResult = { ok: true } | { ok: false; code: "unknown_address" } | Moved;

@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { type MessageClaims, type MessageLinkKind, urlMatches, verifyMessageToken } from "../../core/message-token";
-import type { MessageInteractionResult } from "../../durable-objects/profile-rpc";
+import type { ConfirmAddressResult, MessageInteractionResult } from "../../durable-objects/profile-rpc";
 import { findShop } from "../db/shops";
 import { ApiError } from "../errors";
 import { withDatabase } from "../middleware/database";
@@ -40,13 +40,24 @@ async function claimsOf(c: Context<AppEnv>, kind: MessageLinkKind, now: number):
 }
 
 /** Tells the person's object (following a merge) what happened to the message. */
-async function record(c: Context<AppEnv>, claims: MessageClaims, at: number): Promise<void> {
+async function record(c: Context<AppEnv>, claims: MessageClaims, kind: "open" | "click" | "unsubscribe", at: number): Promise<void> {
   const shop = await findShop(c.var.db, claims.shop);
   if (!shop) throw linkNotFound();
   const { value } = await follow<MessageInteractionResult>(profilesOf(c.env, shop), claims.person, (stub) =>
-    stub.messageInteraction({ shopId: shop.id, messageId: claims.message, kind: claims.kind, channel: claims.channel, at }),
+    stub.messageInteraction({ shopId: shop.id, messageId: claims.message, kind, channel: claims.channel, at }),
   );
   if (!value.ok) throw messageNotFound();
+}
+
+/** Tells the person's object (following a merge) that the owner of the token's address confirmed it; 404 when it is not the address asked. */
+async function confirm(c: Context<AppEnv>, claims: MessageClaims, at: number): Promise<void> {
+  const shop = await findShop(c.var.db, claims.shop);
+  const address = claims.address;
+  if (!shop || address === undefined) throw linkNotFound();
+  const { value } = await follow<ConfirmAddressResult>(profilesOf(c.env, shop), claims.person, (stub) =>
+    stub.confirmAddress({ shopId: shop.id, address, at }),
+  );
+  if (!value.ok) throw linkNotFound();
 }
 
 function isWebUrl(value: string): boolean {
@@ -63,14 +74,15 @@ function page(title: string, paragraphs: string): string {
 const channelName = (claims: MessageClaims) => (claims.channel === "sms" ? "text messages" : "emails");
 
 /**
- * `/m`: the links of sent messages (open pixel, click redirect, unsubscribe). Each carries a signed
- * token (core/message-token.ts); a forged, altered or expired one answers 404 and changes nothing.
+ * `/m`: the links of sent messages (open pixel, click redirect, unsubscribe, double opt-in
+ * confirmation). Each carries a signed token (core/message-token.ts); a forged, altered or
+ * expired one answers 404 and changes nothing.
  */
 export const messagesRoute = new Hono<AppEnv>()
   .use("*", withDatabase)
   .get("/o/:token", async (c) => {
     const now = Date.now();
-    await record(c, await claimsOf(c, "open", now), now);
+    await record(c, await claimsOf(c, "open", now), "open", now);
     return c.body(PIXEL, 200, { ...PRIVATE_HEADERS, "Content-Type": "image/gif" });
   })
   .get("/c/:token", async (c) => {
@@ -79,7 +91,7 @@ export const messagesRoute = new Hono<AppEnv>()
     const target = c.req.query("u") ?? "";
     // Only to the very URL the message contained, and only to a web page: no open redirect.
     if (!isWebUrl(target) || !(await urlMatches(claims, target))) throw linkNotFound();
-    await record(c, claims, now);
+    await record(c, claims, "click", now);
     return c.body(null, 302, { ...PRIVATE_HEADERS, Location: target });
   })
   // Mail scanners and link previews fetch GET links on their own, so GET only asks: the button POSTs.
@@ -93,10 +105,22 @@ export const messagesRoute = new Hono<AppEnv>()
   .post("/u/:token", async (c) => {
     const now = Date.now();
     const claims = await claimsOf(c, "unsubscribe", now);
-    await record(c, claims, now);
+    await record(c, claims, "unsubscribe", now);
     return c.html(
       page("Unsubscribed", `<p>You will receive no more marketing ${channelName(claims)} from this shop.</p>`),
       200,
       PAGE_HEADERS,
     );
+  })
+  // Like unsubscribing: a scanner's GET must not confirm anyone, so GET only asks and the button POSTs.
+  .get("/confirm/:token", async (c) => {
+    const claims = await claimsOf(c, "confirm", Date.now());
+    if (!(await findShop(c.var.db, claims.shop))) throw linkNotFound();
+    const body = `<p>Press the button to confirm that you want to receive emails from this shop.</p><form method="post"><button type="submit">Confirm</button></form>`;
+    return c.html(page("Confirm your subscription", body), 200, PAGE_HEADERS);
+  })
+  .post("/confirm/:token", async (c) => {
+    const now = Date.now();
+    await confirm(c, await claimsOf(c, "confirm", now), now);
+    return c.html(page("Subscription confirmed", "<p>Thank you: your email address is confirmed.</p>"), 200, PAGE_HEADERS);
   });
