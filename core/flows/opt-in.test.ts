@@ -16,7 +16,7 @@ import {
   takeOptIn,
 } from "./opt-in";
 import { planFlows } from "./plan";
-import { renderOptIn } from "./render";
+import { renderContent, renderOptIn } from "./render";
 import { MAX_ATTEMPTS } from "./retry";
 import { checkDue } from "./send-check";
 import { emptyFlowState, SEND_LEASE_MS } from "./state";
@@ -185,6 +185,21 @@ describe("confirming", () => {
     expect(confirmedAddress(state, "email")).toBe("ann@example.com");
     expect(confirmedAddress(state, "sms")).toBeUndefined();
     expect(confirmOptIn(state, "ann@example.com", T0 + 2 * HOUR)).toEqual({ state, confirmed: true });
+  });
+
+  it("fills {{email}} of a flow message with the confirmed address", () => {
+    const state = confirmOptIn(sent(), "ann@example.com", T0 + HOUR).state;
+    const order = {
+      run_id: "run_1",
+      flow_id: "welcome",
+      step_id: "hi",
+      message_id: "run_1.hi",
+      channel: "email" as const,
+      to: "ann@example.com",
+      attempt: 1,
+    };
+    const step = { id: "hi", delay_hours: 0, channel: "email" as const, template: { body: "Hello {{email}}" } };
+    expect(renderContent({ order, step, state, shopName: "Mugs" }).body).toBe("Hello ann@example.com");
   });
 
   it("confirms nothing through a stale link to an address the person has since replaced", () => {

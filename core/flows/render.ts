@@ -4,6 +4,7 @@
  * tracked links. Pure: the tracked links (signed tokens) are made by the caller and passed in.
  */
 import type { Item, ProfileState } from "../types";
+import { confirmedAddress } from "./opt-in";
 import { fillTemplate, type TemplateVariable } from "./template";
 import type { FlowStep, SendOrder } from "./types";
 
@@ -114,7 +115,8 @@ function templateValues(input: RenderInput, code: string | undefined): Partial<R
   const lastName = traitText(state, "last_name");
   if (firstName !== undefined) values.first_name = firstName;
   if (lastName !== undefined) values.last_name = lastName;
-  if (state.identifiers.email !== undefined) values.email = state.identifiers.email;
+  const email = state.identifiers.email ?? confirmedAddress(state, "email");
+  if (email !== undefined) values.email = email;
   if (code !== undefined) values.code = code;
   return values;
 }
