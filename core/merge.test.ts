@@ -473,3 +473,25 @@ describe("campaign history and sticky assignments in a merge", () => {
     expect(merged.assignments).toEqual({ c1: { variant_id: "a", at: 10 }, c2: { variant_id: null, at: 21 } });
   });
 });
+
+describe("mergeProfiles: double opt-in", () => {
+  const confirmed = {
+    email: {
+      address: "ann@example.com",
+      requested_at: T0,
+      message_id: "optin_1",
+      status: "confirmed" as const,
+      attempts: 1,
+      confirmed_at: T0,
+    },
+  };
+
+  it("keeps the absorbed person's confirmed address when the survivor asked for none", () => {
+    expect(merge(person("a"), person("b", { opt_in: confirmed })).opt_in).toEqual(confirmed);
+  });
+
+  it("keeps the survivor's own request over the absorbed person's", () => {
+    const own = { email: { ...confirmed.email, address: "own@example.com", message_id: "optin_2" } };
+    expect(merge(person("a", { opt_in: own }), person("b", { opt_in: confirmed })).opt_in).toEqual(own);
+  });
+});

@@ -104,6 +104,7 @@ export function mergeProfiles(survivor: ProfileState, absorbed: ProfileState, le
         ? mergeStickyAssignments(survivor.assignments, absorbed.assignments)
         : mergeStickyAssignments(absorbed.assignments, survivor.assignments),
     ...mergedFlows(survivor, absorbed, now),
+    ...(survivor.opt_in || absorbed.opt_in ? { opt_in: survivor.opt_in ?? absorbed.opt_in } : {}),
     first_seen_at: minOf(survivor.first_seen_at, absorbed.first_seen_at),
     last_seen_at: maxOf(survivor.last_seen_at, absorbed.last_seen_at),
     created_at: Math.min(survivor.created_at, absorbed.created_at),

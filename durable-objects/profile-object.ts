@@ -222,9 +222,7 @@ export class ProfileObject extends DurableObject<Env> {
 
   async profile(consentMode: ConsentMode, segmentRules: SegmentRules = {}): Promise<ApiProfile | Moved | null> {
     if (this.currentRoute.status !== "active") return moved(this.currentRoute.into);
-    return this.state
-      ? { ...toApiProfile(this.state, consentMode, Date.now(), segmentRules), messages: messageHistory(this.state.flows) }
-      : null;
+    return this.state ? { ...toApiProfile(this.state, consentMode, Date.now(), segmentRules), messages: messageHistory(this.state) } : null;
   }
 
   /** The start of everything held about the person (GDPR art. 15/20); the rows follow with `exportPage`. */

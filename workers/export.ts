@@ -55,7 +55,7 @@ export function exportStream(person: ProfileStub, data: PersonExport): ReadableS
         merges: head.audit.map((entry) => ({ ...entry, at: iso(entry.at) })),
         consent_history: consent,
         campaign_history: head.state?.campaigns ?? {},
-        messages: messageHistory(head.state?.flows),
+        messages: head.state ? messageHistory(head.state) : [],
         assignments: head.state?.assignments ?? {},
       }).slice(1)}`,
     );

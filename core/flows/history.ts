@@ -1,5 +1,6 @@
-import type { Channel } from "../types";
-import type { FlowState, StepStatus } from "./types";
+import type { Channel, OptIn, ProfileState } from "../types";
+import { OPT_IN_FLOW_ID, OPT_IN_STEP_ID } from "./opt-in";
+import type { StepStatus } from "./types";
 
 /** A flow message as the profile API shows it: each step of each run the person's state keeps. */
 export interface ApiMessage {
@@ -8,7 +9,8 @@ export interface ApiMessage {
   run_id: string;
   step_id: string;
   channel: Channel | null;
-  status: StepStatus;
+  /** A double opt-in confirmation is also `confirmed` once its owner confirmed. */
+  status: StepStatus | OptIn["status"];
   reason: string | null;
   due_at: string;
   not_before: string | null;
@@ -20,8 +22,31 @@ export interface ApiMessage {
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
-/** The person's flow messages, newest run first, with the reason for every skip or failure. */
-export function messageHistory(flows: FlowState | undefined): ApiMessage[] {
+/** The person's flow messages (a double opt-in confirmation first), newest run first, with the reason for every skip or failure. */
+export function messageHistory(state: Pick<ProfileState, "flows" | "opt_in">): ApiMessage[] {
+  const optIn = state.opt_in?.email;
+  return [...(optIn ? [optInMessage(optIn)] : []), ...flowMessages(state)];
+}
+
+function optInMessage(optIn: OptIn): ApiMessage {
+  return {
+    message_id: optIn.message_id,
+    flow_id: OPT_IN_FLOW_ID,
+    run_id: optIn.message_id,
+    step_id: OPT_IN_STEP_ID,
+    channel: "email",
+    status: optIn.status,
+    reason: optIn.reason ?? null,
+    due_at: new Date(optIn.requested_at).toISOString(),
+    not_before: iso(optIn.not_before),
+    attempts: optIn.attempts,
+    updated_at: iso(optIn.at),
+    opened_at: null,
+    clicked_at: iso(optIn.confirmed_at),
+  };
+}
+
+function flowMessages({ flows }: Pick<ProfileState, "flows">): ApiMessage[] {
   if (!flows) return [];
   return [...flows.runs]
     .sort((a, b) => b.started_at - a.started_at)

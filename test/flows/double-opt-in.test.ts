@@ -69,6 +69,7 @@ describe("double opt-in of an email a browser typed without proof", () => {
     const confirmed = await confirmPost(confirmUrl);
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toContain("confirmed");
+    expect(await messageOf(shop, `anonymous_id:${anon}`, "double_opt_in", "confirm")).toMatchObject({ status: "confirmed" });
     // A later cart: the first one emptied (its run ends), then a new one.
     await browse(shop, anon, [{ type: "remove_from_cart", items: [MUG] }]);
     await browse(shop, anon, [{ type: "add_to_cart", value: 24, currency: "EUR", items: [MUG] }]);
