@@ -59,6 +59,15 @@ export interface DispatchSummary {
   notes: CheckNote[];
 }
 
+/** A value computed on first use, at most once. */
+function once<T>(compute: () => T): () => T {
+  let value: { v: T } | null = null;
+  return () => {
+    value ??= { v: compute() };
+    return value.v;
+  };
+}
+
 const randomRunId = () => `run_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
 /**
@@ -79,7 +88,7 @@ export function planAfterBatch(
     state,
     current: state.flows ?? emptyFlowState(),
     events,
-    profile: toApiProfile(state, consentMode, now, segmentRules),
+    profile: once(() => toApiProfile(state, consentMode, now, segmentRules)),
     now,
     newRunId: randomRunId,
   });
@@ -99,7 +108,7 @@ export function prepareSends(
     state,
     current: state.flows ?? emptyFlowState(),
     events: [],
-    profile,
+    profile: () => profile,
     now: request.now,
     newRunId: randomRunId,
   });

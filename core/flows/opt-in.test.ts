@@ -217,7 +217,15 @@ describe("the send-time check with double opt-in", () => {
   function reminderFor(state: ProfileState) {
     const withCart: ProfileState = { ...state, cart: { items: [{ item_id: "mug", price: 9 }], value: 9, currency: "EUR", updated_at: T0 } };
     const input = { state: withCart, profile: toApiProfile(withCart, "implied", T0), now: T0 + 4 * HOUR };
-    const planned = planFlows({ ...input, flows, current: emptyFlowState(), events: [], now: T0, newRunId: () => "run_1" }).flows;
+    const planned = planFlows({
+      ...input,
+      profile: () => input.profile,
+      flows,
+      current: emptyFlowState(),
+      events: [],
+      now: T0,
+      newRunId: () => "run_1",
+    }).flows;
     const settings = { timezone: "UTC", quiet_hours: null, smart_sending_hours: 16, channels: { email: true, sms: true } };
     const result = checkDue({ ...input, definitions: flows, current: planned, settings });
     return { send: result.sends.find((order) => order.step_id === "reminder"), note: result.notes.find((n) => n.step_id === "reminder") };

@@ -62,7 +62,7 @@ function plan(state: ProfileState, options: Options = {}) {
     state,
     current: options.current ?? emptyFlowState(),
     events: options.events ?? [],
-    profile: options.segments ? { ...profile, segments: options.segments } : profile,
+    profile: () => (options.segments ? { ...profile, segments: options.segments } : profile),
     now,
     newRunId: () => `run_${options.current?.runs.length ?? 0}${++ids}`,
   });

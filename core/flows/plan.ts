@@ -21,8 +21,8 @@ export interface PlanInput {
   current: FlowState;
   /** Stored by this batch; [] when re-planning at send time or after a merge. */
   events: readonly TrackedEvent[];
-  /** The profile as of now, for entry rules and the predicted next order. */
-  profile: ApiProfile;
+  /** The profile as of now, for entry rules and the predicted next order; asked for only when needed (deriving it costs). */
+  profile: () => ApiProfile;
   now: number;
   newRunId: () => string;
 }
@@ -41,8 +41,9 @@ const BIRTHDAY_HOUR_UTC = 9;
 /** The trigger's current instance: its anchor, or why an active run of it must end. */
 type Instance = { anchor: number } | { gone: string } | null;
 
-function dueAt(step: FlowStep, anchor: number, profile: ApiProfile): number {
-  const predicted = step.at_next_order && profile.predictions.next_order_at !== null ? Date.parse(profile.predictions.next_order_at) : NaN;
+function dueAt(step: FlowStep, anchor: number, profile: () => ApiProfile): number {
+  const next = step.at_next_order ? profile().predictions.next_order_at : null;
+  const predicted = next !== null ? Date.parse(next) : NaN;
   return predicted > anchor ? predicted : anchor + step.delay_hours * HOUR_MS;
 }
 
@@ -146,7 +147,7 @@ function instanceOf(trigger: FlowTrigger, flow: FlowDefinition, input: PlanInput
 /** Triggers whose clock restarts when their anchor moves (only later, except a cart, which any change restarts). */
 const REANCHORED: ReadonlySet<FlowTrigger["type"]> = new Set(["cart_abandoned", "browse_abandoned", "purchased", "no_purchase"]);
 
-function reschedule(run: FlowRun, flow: FlowDefinition, anchor: number, profile: ApiProfile): FlowRun {
+function reschedule(run: FlowRun, flow: FlowDefinition, anchor: number, profile: () => ApiProfile): FlowRun {
   const steps: Record<string, StepState> = {};
   for (const [id, step] of Object.entries(run.steps)) {
     const definition = flow.steps.find((candidate) => candidate.id === id);
@@ -185,7 +186,7 @@ function blockedStart(flow: FlowDefinition, anchor: number, input: PlanInput): s
   }
   const abandonment = flow.trigger.type === "cart_abandoned" || flow.trigger.type === "browse_abandoned";
   if (abandonment && purchasedSince(input.state, anchor)) return "purchased";
-  if (flow.entry && !evaluateRule(flow.entry, { profile: input.profile, context: {} }).match) return "entry_rule";
+  if (flow.entry && !evaluateRule(flow.entry, { profile: input.profile(), context: {} }).match) return "entry_rule";
   if (allStale(flow, anchor, input)) return "stale";
   return null;
 }

@@ -40,7 +40,7 @@ function planned(state: ProfileState, flows: FlowDefinition[] = [CART], now = T0
     state,
     current: emptyFlowState(),
     events: [],
-    profile: toApiProfile(state, "implied", now),
+    profile: () => toApiProfile(state, "implied", now),
     now,
     newRunId: () => `run_${++ids}`,
   }).flows;
@@ -309,7 +309,7 @@ describe("after two people are merged", () => {
       state: shopper(),
       current: emptyFlowState(),
       events: [],
-      profile: toApiProfile(shopper(), "implied", T0),
+      profile: () => toApiProfile(shopper(), "implied", T0),
       now: T0 - HOUR,
       newRunId: () => `run_other${++ids}`,
     }).flows;
