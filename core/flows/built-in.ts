@@ -22,7 +22,7 @@ export const BUILT_IN_FLOWS: readonly FlowDefinition[] = [
         channel: "email",
         template: {
           subject: "{{first_name|there}}, you left something in your cart",
-          body: "Hi {{first_name|there}}, your cart at {{shop_name}} is waiting: {{cart_count}} items worth {{cart_value}} {{cart_currency}}. We saved it for you.",
+          body: "Hi {{first_name|there}}, your cart at {{shop_name}} is waiting for you ({{cart_value}} {{cart_currency}}). We saved it, so you can pick up where you left off.",
           items: "cart",
         },
       },
