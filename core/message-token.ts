@@ -5,6 +5,15 @@
  * click anywhere but to a URL the message contained. A confirmation link (double opt-in) names the
  * address it confirms, so that it confirms that address only. What is signed starts with a prefix of its
  * own, so that a decision token (signed with the same secret) never verifies as a message token.
+ *
+ * Compact and binary, because an SMS carries two of them (a click and the unsubscribe link) and every
+ * 153 characters is another paid segment: token = base64url(payload || first 16 bytes of the MAC), where
+ * the payload is
+ *   version (1 byte) · kind << 4 | channel (1) · flags (1) · issue time in unix seconds (4, big-endian) ·
+ *   person (32 raw bytes when 64 lowercase hex, a Durable Object id; else a string) · shop · flow · step ·
+ *   message (`run_` + 20 hex as 10 raw bytes when flagged, then a string; its "." + step suffix left out
+ *   when flagged) · a click's URL hash (16 bytes) or a confirmation's address (a string), nothing else.
+ * A string is its UTF-8 length (1 byte below 128, else 2 bytes of 7 bits each, low first) and its bytes.
  */
 import { DAY_MS } from "./time";
 import type { Channel } from "./types";
@@ -23,28 +32,45 @@ export interface MessageClaims {
   url?: string;
   /** Confirm only: the address whose owner confirms it by following the link. */
   address?: string;
-  /** Issue time, epoch milliseconds. */
+  /** Issue time, epoch milliseconds, rounded down to the second (tokens carry seconds). */
   iat: number;
 }
 
 /** Links keep working for half a year: people open old mail, and an unsubscribe link must not die soon. */
 export const MESSAGE_TOKEN_TTL_MS = 180 * DAY_MS;
 
-const DOMAIN = "nudge-message-v1.";
-const KINDS: readonly string[] = ["open", "click", "unsubscribe", "confirm"] satisfies MessageLinkKind[];
-const CHANNELS: readonly string[] = ["email", "sms"] satisfies Channel[];
-/** 16 bytes of base64url, unpadded. */
-const URL_HASH_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+const DOMAIN = "nudge-message-v2.";
+const VERSION = 2;
+/** Codes are positions: append, never reorder. */
+const KINDS = ["open", "click", "unsubscribe", "confirm"] as const satisfies readonly MessageLinkKind[];
+const CHANNELS = ["email", "sms"] as const satisfies readonly Channel[];
+
+const PERSON_IS_HEX = 0b001;
+const MESSAGE_HAS_RUN_PREFIX = 0b010;
+const MESSAGE_ENDS_WITH_STEP = 0b100;
+const KNOWN_FLAGS = PERSON_IS_HEX | MESSAGE_HAS_RUN_PREFIX | MESSAGE_ENDS_WITH_STEP;
+
+/** A Durable Object id's string form. */
+const HEX_PERSON = /^[0-9a-f]{64}$/;
+/** A flow run's message id starts with its run id (durable-objects/messaging.ts). */
+const RUN_PREFIX = /^run_([0-9a-f]{20})/;
+/** 128 bits: forging one takes 2^128 guesses, far beyond anyone's reach through an HTTP endpoint. */
+const MAC_BYTES = 16;
+const URL_HASH_BYTES = 16;
+/** Two bytes of length: more than any field needs (tokens longer than 1000 characters are refused anyway). */
+const MAX_STRING_BYTES = 0x3fff;
 /** Longer than any address an event may carry (core/identifiers.ts). */
 const MAX_ADDRESS_LENGTH = 320;
 
 const encoder = new TextEncoder();
+/** Refuses bytes that are not UTF-8, and keeps a leading U+FEFF (a field may start with one) instead of dropping it. */
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const keys = new Map<string, Promise<CryptoKey>>();
 
 function keyFor(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
     keys.set(secret, key);
   }
   return key;
@@ -57,80 +83,178 @@ function toBase64Url(bytes: Uint8Array): string {
     .replace(/=+$/, "");
 }
 
+/** Only the canonical spelling: otherwise a last character differing in unused bits would decode to the same token. */
 function fromBase64Url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  return toBase64Url(bytes) === text ? bytes : null;
 }
 
-/** What is signed: the domain prefix, then the payload's bytes. */
-function signedBytes(payload: Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(DOMAIN.length + payload.length);
-  bytes.set(encoder.encode(DOMAIN));
-  bytes.set(payload, DOMAIN.length);
-  return bytes;
+const hexToBytes = (hex: string) => Uint8Array.from({ length: hex.length / 2 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+const bytesToHex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+
+async function urlHash(url: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(url))).slice(0, URL_HASH_BYTES);
 }
 
-async function urlHash(url: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(url)));
-  return toBase64Url(digest.slice(0, 16));
+/** The MAC: HMAC-SHA256 over the domain prefix and the payload, truncated. */
+async function macOf(secret: string, payload: Uint8Array): Promise<Uint8Array> {
+  const signed = new Uint8Array(DOMAIN.length + payload.length);
+  signed.set(encoder.encode(DOMAIN));
+  signed.set(payload, DOMAIN.length);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await keyFor(secret), signed)).slice(0, MAC_BYTES);
 }
 
-/** A JSON array rather than an object: every link of a message carries one, and SMS links count characters. */
-type Payload = [
-  shop: string,
-  person: string,
-  message: string,
-  flow: string,
-  step: string,
-  channel: Channel,
-  kind: MessageLinkKind,
-  /** A click's URL hash, a confirmation's address, null for the other links. */
-  bound: string | null,
-  iat: number,
-];
-
-/** What a link of this kind binds: a click its URL (hashed), a confirmation its address; the others nothing. */
-function isBound(kind: string, bound: unknown): boolean {
-  if (kind === "click") return typeof bound === "string" && URL_HASH_PATTERN.test(bound);
-  if (kind === "confirm") return typeof bound === "string" && bound.length > 0 && bound.length <= MAX_ADDRESS_LENGTH;
-  return bound === null;
+/** Compares every byte whatever the first difference, so that timing tells a forger nothing. */
+function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return difference === 0;
 }
 
-function isPayload(parts: unknown): parts is Payload {
-  if (!Array.isArray(parts) || parts.length !== 9) return false;
-  const [channel, kind, bound, iat]: unknown[] = parts.slice(5);
-  return (
-    parts.slice(0, 5).every((part) => typeof part === "string") &&
-    typeof channel === "string" &&
-    CHANNELS.includes(channel) &&
-    typeof kind === "string" &&
-    KINDS.includes(kind) &&
-    isBound(kind, bound) &&
-    typeof iat === "number" &&
-    Number.isSafeInteger(iat) &&
-    iat >= 0
-  );
+class PayloadWriter {
+  private readonly bytes: number[] = [];
+
+  byte(value: number): void {
+    this.bytes.push(value);
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.bytes.push(...bytes);
+  }
+
+  uint32(value: number): void {
+    this.bytes.push(value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
+  }
+
+  string(text: string): void {
+    const bytes = encoder.encode(text);
+    if (bytes.length > MAX_STRING_BYTES) throw new Error(`a message token field is longer than ${MAX_STRING_BYTES} bytes`);
+    if (bytes.length < 0x80) this.byte(bytes.length);
+    else this.raw(Uint8Array.of(0x80 | (bytes.length & 0x7f), bytes.length >>> 7));
+    this.raw(bytes);
+  }
+
+  done(): Uint8Array {
+    return Uint8Array.from(this.bytes);
+  }
+}
+
+/** Thrown by the reader only, and caught by `claimsOf`: verification never throws. */
+class MalformedPayload extends Error {}
+
+class PayloadReader {
+  private at = 0;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  byte(): number {
+    const value = this.bytes[this.at];
+    if (value === undefined) throw new MalformedPayload();
+    this.at += 1;
+    return value;
+  }
+
+  raw(length: number): Uint8Array {
+    if (this.at + length > this.bytes.length) throw new MalformedPayload();
+    this.at += length;
+    return this.bytes.slice(this.at - length, this.at);
+  }
+
+  uint32(): number {
+    return this.raw(4).reduce((value, byte) => value * 256 + byte, 0);
+  }
+
+  string(): string {
+    const first = this.byte();
+    let length = first;
+    if (first >= 0x80) {
+      const second = this.byte();
+      // The writer's one spelling of each length: no zero high part, no third byte.
+      if (second === 0 || second >= 0x80) throw new MalformedPayload();
+      length = (first & 0x7f) | (second << 7);
+    }
+    try {
+      return strictDecoder.decode(this.raw(length));
+    } catch {
+      throw new MalformedPayload();
+    }
+  }
+
+  atEnd(): boolean {
+    return this.at === this.bytes.length;
+  }
+}
+
+/** The payload: see the layout at the top. `bound` is a click's URL hash or a confirmation's address. */
+function payloadOf(
+  claims: Omit<MessageClaims, "iat" | "url" | "address">,
+  iatSeconds: number,
+  bound: Uint8Array | string | undefined,
+): Uint8Array {
+  const kind = KINDS.indexOf(claims.kind);
+  const channel = CHANNELS.indexOf(claims.channel);
+  if (kind < 0 || channel < 0) throw new Error(`unknown link kind or channel: ${claims.kind}, ${claims.channel}`);
+  const personIsHex = HEX_PERSON.test(claims.person);
+  const run = RUN_PREFIX.exec(claims.message);
+  const afterRun = run ? claims.message.slice(run[0].length) : claims.message;
+  const endsWithStep = afterRun.endsWith(`.${claims.step}`);
+  const writer = new PayloadWriter();
+  writer.byte(VERSION);
+  writer.byte((kind << 4) | channel);
+  writer.byte((personIsHex ? PERSON_IS_HEX : 0) | (run ? MESSAGE_HAS_RUN_PREFIX : 0) | (endsWithStep ? MESSAGE_ENDS_WITH_STEP : 0));
+  writer.uint32(iatSeconds);
+  if (personIsHex) writer.raw(hexToBytes(claims.person));
+  else writer.string(claims.person);
+  writer.string(claims.shop);
+  writer.string(claims.flow);
+  writer.string(claims.step);
+  if (run?.[1]) writer.raw(hexToBytes(run[1]));
+  writer.string(endsWithStep ? afterRun.slice(0, -(claims.step.length + 1)) : afterRun);
+  if (bound instanceof Uint8Array) writer.raw(bound);
+  else if (bound !== undefined) writer.string(bound);
+  return writer.done();
+}
+
+function readClaims(payload: Uint8Array): MessageClaims | null {
+  const reader = new PayloadReader(payload);
+  if (reader.byte() !== VERSION) return null;
+  const codes = reader.byte();
+  const kind = KINDS[codes >> 4];
+  const channel = CHANNELS[codes & 0x0f];
+  const flags = reader.byte();
+  if (!kind || !channel || (flags & ~KNOWN_FLAGS) !== 0) return null;
+  const iat = reader.uint32() * 1000;
+  const person = flags & PERSON_IS_HEX ? bytesToHex(reader.raw(32)) : reader.string();
+  const shop = reader.string();
+  const flow = reader.string();
+  const step = reader.string();
+  const runPrefix = flags & MESSAGE_HAS_RUN_PREFIX ? `run_${bytesToHex(reader.raw(10))}` : "";
+  const message = runPrefix + reader.string() + (flags & MESSAGE_ENDS_WITH_STEP ? `.${step}` : "");
+  const claims: MessageClaims = { shop, person, message, flow, step, channel, kind, iat };
+  if (kind === "click") claims.url = toBase64Url(reader.raw(URL_HASH_BYTES));
+  if (kind === "confirm") {
+    const address = reader.string();
+    if (address.length === 0 || address.length > MAX_ADDRESS_LENGTH) return null;
+    claims.address = address;
+  }
+  return reader.atEnd() ? claims : null;
 }
 
 function claimsOf(payload: Uint8Array): MessageClaims | null {
-  let parts: unknown;
   try {
-    parts = JSON.parse(new TextDecoder().decode(payload));
-  } catch {
-    return null;
+    return readClaims(payload);
+  } catch (error) {
+    if (error instanceof MalformedPayload) return null;
+    throw error;
   }
-  if (!isPayload(parts)) return null;
-  const [shop, person, message, flow, step, channel, kind, bound, iat] = parts;
-  const claims: MessageClaims = { shop, person, message, flow, step, channel, kind, iat };
-  if (kind === "click" && bound !== null) claims.url = bound;
-  if (kind === "confirm" && bound !== null) claims.address = bound;
-  return claims;
 }
 
 /**
- * Signs one link of a message, issued at `now`. `bound` is what the link is bound to: a click
- * link's URL (the one it may redirect to), a confirmation link's address; the others have none.
+ * Signs one link of a message, issued at `now` (kept to the second). `bound` is what the link is bound
+ * to: a click link's URL (the one it may redirect to), a confirmation link's address; the others have none.
  */
 export async function signMessageToken(
   secret: string,
@@ -140,35 +264,26 @@ export async function signMessageToken(
 ): Promise<string> {
   const binds = claims.kind === "click" || claims.kind === "confirm";
   if (binds !== (bound !== undefined)) throw new Error("a click or confirm token needs its URL or address, and only those have one");
-  const payload: Payload = [
-    claims.shop,
-    claims.person,
-    claims.message,
-    claims.flow,
-    claims.step,
-    claims.channel,
-    claims.kind,
-    bound === undefined ? null : claims.kind === "click" ? await urlHash(bound) : bound,
-    now,
-  ];
-  const bytes = encoder.encode(JSON.stringify(payload));
-  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", await keyFor(secret), signedBytes(bytes)));
-  return `${toBase64Url(bytes)}.${toBase64Url(signature)}`;
+  const iatSeconds = Math.floor(now / 1000);
+  if (!(iatSeconds >= 0 && iatSeconds <= 0xffffffff)) throw new RangeError(`a message token cannot be issued at ${now}`);
+  const payload = payloadOf(claims, iatSeconds, bound !== undefined && claims.kind === "click" ? await urlHash(bound) : bound);
+  const token = new Uint8Array(payload.length + MAC_BYTES);
+  token.set(payload);
+  token.set(await macOf(secret, payload), payload.length);
+  return toBase64Url(token);
 }
 
 /** The claims of a genuine, unexpired token; null for a forged, altered, malformed or expired one. */
 export async function verifyMessageToken(secret: string, token: string, now: number): Promise<MessageClaims | null> {
-  const [payloadText, signatureText, extra] = token.split(".");
-  if (payloadText === undefined || signatureText === undefined || extra !== undefined) return null;
-  const payload = fromBase64Url(payloadText);
-  const signature = fromBase64Url(signatureText);
-  if (!payload || !signature) return null;
-  if (!(await crypto.subtle.verify("HMAC", await keyFor(secret), signature, signedBytes(payload)))) return null;
+  const bytes = fromBase64Url(token);
+  if (!bytes || bytes.length <= MAC_BYTES) return null;
+  const payload = bytes.slice(0, -MAC_BYTES);
+  if (!equalInConstantTime(bytes.slice(-MAC_BYTES), await macOf(secret, payload))) return null;
   const claims = claimsOf(payload);
   return claims && now < claims.iat + MESSAGE_TOKEN_TTL_MS ? claims : null;
 }
 
 /** Whether a click token was signed for exactly this URL (no open redirect). */
 export async function urlMatches(claims: MessageClaims, url: string): Promise<boolean> {
-  return claims.kind === "click" && claims.url !== undefined && claims.url === (await urlHash(url));
+  return claims.kind === "click" && claims.url !== undefined && claims.url === toBase64Url(await urlHash(url));
 }

@@ -251,12 +251,10 @@ describe("the confirmation message and its link", () => {
     const claims = { shop: "shp_1", person: "p1", message: "optin_1", flow: "double_opt_in", step: "confirm", channel: "email" as const };
     const token = await signMessageToken("secret", { ...claims, kind: "confirm" }, T0, "ann@example.com");
     expect(await verifyMessageToken("secret", token, T0)).toEqual({ ...claims, kind: "confirm", address: "ann@example.com", iat: T0 });
-    const [payload, signature] = token.split(".");
-    const altered = btoa(atob((payload ?? "").replace(/-/g, "+").replace(/_/g, "/")).replace("ann@", "eve@"))
-      .replace(/\+/g, "-")
-      .replace(/\//g, "_")
-      .replace(/=+$/, "");
-    expect(await verifyMessageToken("secret", `${altered}.${signature}`, T0)).toBeNull();
+    const decoded = atob(token.replace(/-/g, "+").replace(/_/g, "/"));
+    expect(decoded).toContain("ann@");
+    const altered = btoa(decoded.replace("ann@", "eve@")).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    expect(await verifyMessageToken("secret", altered, T0)).toBeNull();
     await expect(signMessageToken("secret", { ...claims, kind: "confirm" }, T0)).rejects.toThrow();
   });
 });
