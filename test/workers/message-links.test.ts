@@ -48,10 +48,9 @@ async function expectNotFound(response: Response, code = "link_not_found"): Prom
 }
 
 /** The token with one character of its payload changed and its signature kept. */
+/** One character of the token changed: the claims no longer match their MAC. */
 function tampered(token: string): string {
-  const [payload = "", signature = ""] = token.split(".");
-  const flipped = payload.slice(0, 10) + (payload[10] === "A" ? "B" : "A") + payload.slice(11);
-  return `${flipped}.${signature}`;
+  return token.slice(0, 10) + (token[10] === "A" ? "B" : "A") + token.slice(11);
 }
 
 describe("message links refuse tokens that are not genuine", () => {
