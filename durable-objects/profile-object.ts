@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { claimTask, deviceTask, type AuditEntry, type IdentityTask, type MergeCause, type Route } from "../core/identity";
 import { applyBatch, emptyProfile, type BatchOutcome } from "../core/profile";
 import { toApiProfile, type ApiProfile } from "../core/profile-view";
-import { fullBucket, takeTokens, type Bucket, type BucketPolicy } from "../core/rate-limit";
+import { fullBucket, takeTokens, type Bucket } from "../core/rate-limit";
 import type { SegmentRules } from "../core/segments";
 import type { ConsentMode, Identifier, ProfileState } from "../core/types";
 import { absorbInto, type AbsorbRequest, type AbsorbResult, type HandOver } from "./merging";
@@ -24,22 +24,8 @@ import type {
 import { messageHistory } from "../core/flows/history";
 import type { DispatchRequest } from "./messaging";
 import { PersonFlows, type PersonHost } from "./person-flows";
-
-/**
- * A person absorbs bursts (50 concurrent batches pass) but not a sustained flood. Batches are
- * limited as configured (PROFILE_BATCH_BURST / PROFILE_BATCH_RATE); events allow full batches.
- */
-export function ratePolicies(env: Pick<Env, "PROFILE_BATCH_BURST" | "PROFILE_BATCH_RATE">): {
-  batches: BucketPolicy;
-  events: BucketPolicy;
-} {
-  const burst = Math.max(1, Number(env.PROFILE_BATCH_BURST) || 100);
-  const rate = Math.max(0.1, Number(env.PROFILE_BATCH_RATE) || 20);
-  return {
-    batches: { capacity: burst, refill_per_second: rate },
-    events: { capacity: burst * 50, refill_per_second: rate * 50 },
-  };
-}
+import { heldIdentifiers } from "./held-identifiers";
+import { ratePolicies } from "./rate-policies";
 
 const COMPACT_EVERY_MS = 24 * 60 * 60 * 1000;
 /** An erasure job the Worker never confirmed is dropped after this long (it holds identifiers). */
@@ -335,7 +321,11 @@ export class ProfileObject extends DurableObject<Env> {
     const absorbed = this.store.absorbed();
     if (!this.state && absorbed.length === 0) return { status: "empty" };
     const now = Date.now();
-    const job: ErasureJob = { people: [this.profileId, ...absorbed], identifiers: this.heldIdentifiers(), started_at: now };
+    const job: ErasureJob = {
+      people: [this.profileId, ...absorbed],
+      identifiers: heldIdentifiers(this.state, this.store.devices()),
+      started_at: now,
+    };
     await this.wipe(now, job);
     await this.ctx.storage.setAlarm(now + ERASURE_JOB_MAX_MS);
     return { status: "erasing", job };
@@ -343,7 +333,7 @@ export class ProfileObject extends DurableObject<Env> {
 
   /** Part of a survivor's erasure: wipes whatever this absorbed object still holds, returning its identifiers. */
   async eraseAbsorbed(): Promise<Identifier[]> {
-    const identifiers = this.heldIdentifiers();
+    const identifiers = heldIdentifiers(this.state, this.store.devices());
     await this.wipe(Date.now(), null);
     return identifiers;
   }
@@ -369,20 +359,6 @@ export class ProfileObject extends DurableObject<Env> {
   /** Summarizes old raw events and forgets old event ids; runs daily from the alarm. */
   compact(now: number): { summarized: number; forgottenIds: number } {
     return this.store.compact(now);
-  }
-
-  private heldIdentifiers(): Identifier[] {
-    const ids = this.state?.identifiers;
-    const named = ids
-      ? (["email", "customer_id", "phone"] as const).flatMap((kind) =>
-          ids[kind] === undefined ? [] : [{ kind, value: ids[kind] as string }],
-        )
-      : [];
-    const devices = [...new Set([...(ids?.anonymous_ids ?? []), ...this.store.devices()])].map((value) => ({
-      kind: "anonymous_id" as const,
-      value,
-    }));
-    return [...named, ...(ids?.unverified ?? []), ...devices];
   }
 
   private async wipe(now: number, job: ErasureJob | null): Promise<void> {

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { getProfile, serverEvents } from "../helpers";
+import { getProfile } from "../helpers";
 import { customerWithCart, dispatchAt, HOUR, messageOf, MINUTE, shopWithFlows, webhookMessages } from "./helpers";
 
 /** Tracking links point at PUBLIC_URL (http://nudge.test in the tests): fetch them through the Worker. */
