@@ -10,14 +10,19 @@
 // wrangler's own `/__scheduled` ignores `time` and always runs at the wall clock. Scenarios: the receiver always answers 200; it answers one
 // request in five with 429 (Retry-After: 30) or 500; two dispatchers run at once on every tick.
 //
-// Env: BENCH_FLOW_MESSAGES (default 10000) people, one message each, per scenario.
+// Env: BENCH_FLOW_MESSAGES (default 10000) people, one message each, per scenario;
+//      BENCH_FLOW_SETUP_BATCHES (default 1) event batches in flight during the set-up.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 
 const MESSAGES = positiveInteger("BENCH_FLOW_MESSAGES", 10_000);
-/** Events per `POST /v1/events` (the server limit) and batches in flight during the set-up. */
+/** Events per `POST /v1/events` (the server limit). */
 const EVENTS_PER_BATCH = 1000;
-const BATCHES_IN_FLIGHT = 4;
+/**
+ * Set-up batches in flight (BENCH_FLOW_SETUP_BATCHES, default 1). With several at once into one
+ * shop, wrangler dev stalled the later batches ~20 s and the next cron run then hung for minutes.
+ */
+const BATCHES_IN_FLIGHT = positiveInteger("BENCH_FLOW_SETUP_BATCHES", 1);
 const TICK_MS = 60_000;
 const MAX_RUNS = 200;
 /** Runs without a single request after the last message arrived: nothing is pending any more. */
