@@ -16,7 +16,8 @@
 // visit, and reports the time from navigation start to the first decision rendered and the page's FCP.
 // Builds the snippet first and prints its size (bytes and gzip).
 // `flows` (scripts/lib/flows-bench.mjs, runs last): cron drains of due flow messages through a local
-// webhook receiver, BENCH_FLOW_MESSAGES (default 10000) per scenario; BENCH_ONLY=flows runs only it.
+// webhook receiver, BENCH_FLOW_MESSAGES (default 10000) per scenario; BENCH_ONLY=flows runs only it,
+// BENCH_ONLY=flows-faults (or another of its scenarios) only that one.
 // Output: a table on stdout, bench-results/latest.json, wrangler's output in bench-results/wrangler.log.
 //
 // Adding a scenario: append an object to SCENARIOS ({name, route, request(n, run), pool?});
@@ -450,7 +451,7 @@ async function main() {
   // The load scenarios (and the pure core) run unless BENCH_ONLY names only the browser measurement.
   const runLoad = !only || scenarios.some((scenario) => !scenario.baseline);
   const runSnippet = !only || only.has("snippet");
-  const runFlows = !only || only.has("flows");
+  const flowScenarios = only ? [...only].filter((name) => name === "flows" || name.startsWith("flows-")) : ["flows"];
   const baseline = scenarios.find((scenario) => scenario.baseline);
   const run = { id: `b${Date.now().toString(36)}`, counters: Object.fromEntries(scenarios.map((s) => [s.name, 0])), firstTouches: {} };
   const info = machine();
@@ -521,7 +522,7 @@ async function main() {
       );
     }
 
-    const flows = runFlows ? await benchFlows(baseUrl, { adminToken: ADMIN_TOKEN }) : null;
+    const flows = flowScenarios.length ? await benchFlows(baseUrl, { adminToken: ADMIN_TOKEN, only: flowScenarios }) : null;
 
     const report = {
       date: new Date().toISOString(),
