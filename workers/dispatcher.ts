@@ -22,6 +22,11 @@ import { profilesOf, stubFor } from "./routing";
 /** A lease outlives the slowest person's dispatch (deliveries time out after 10 s each). */
 export const LEASE_MS = 2 * 60_000;
 const DEFAULT_RESOLVER = "https://cloudflare-dns.com/dns-query";
+/**
+ * A run stops waiting for one person after this long (the object may still finish: its
+ * `sending` marks keep that safe); the lease then lets a later run look at the person again.
+ */
+const PERSON_TIMEOUT_MS = 30_000;
 
 export interface DispatchOptions {
   /** Names this run's leases (random by default). */
@@ -133,11 +138,21 @@ async function dispatchOne(
     resolverUrl: env.DNS_RESOLVER_URL || DEFAULT_RESOLVER,
   };
   try {
-    return (await stubFor(profilesOf(env, shop), claim.profileId).dispatch(request)) as DispatchResult;
+    const call = stubFor(profilesOf(env, shop), claim.profileId).dispatch(request) as Promise<DispatchResult>;
+    return await withinTime(call, PERSON_TIMEOUT_MS);
   } catch (error) {
     console.error("dispatch failed; the person is due again", { shop: shop.id, profile: claim.profileId, error: String(error) });
     return "error";
   }
+}
+
+/** The call's answer, or a rejection once `ms` passed without one. */
+function withinTime<T>(call: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
 }
 
 function sendSettings(shop: Shop): SendSettings {
