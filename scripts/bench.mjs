@@ -34,7 +34,7 @@ import { spawn } from "node:child_process";
 import autocannon from "autocannon";
 import { buildSnippet } from "./build-snippet.mjs";
 import { benchSnippet } from "./lib/browser-bench.mjs";
-import { benchFlows } from "./lib/flows-bench.mjs";
+import { benchFlows, FLOW_SCENARIO_NAMES, printTable as printFlowsTable } from "./lib/flows-bench.mjs";
 import { freePort, offlineEnv, prepareDatabase, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
 
 const SECONDS = positive("BENCH_SECONDS", 10);
@@ -444,6 +444,47 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
   return { drift, noisy, targets };
 }
 
+/** The Worker's vars in the bench: the flows bench's webhook receiver listens on 127.0.0.1, and messages link back here. */
+function devVars(baseUrl) {
+  return {
+    ADMIN_TOKEN,
+    JURISDICTIONS: "off",
+    DECISION_TOKEN_SECRET: "bench_decision_secret",
+    ALLOW_PRIVATE_WEBHOOKS: "true",
+    PUBLIC_URL: baseUrl,
+  };
+}
+
+/**
+ * Each flows scenario in a runtime of its own, with fresh state: the local runtime keeps every
+ * person's object (and its SQLite) open, and ran out of SQLite memory past ~10,000 people plus
+ * the next scenario's set-up.
+ */
+async function benchFlowsInFreshRuntimes(requested) {
+  const names = FLOW_SCENARIO_NAMES.filter((name) => requested.includes("flows") || requested.includes(name));
+  const parts = [];
+  for (const name of names) {
+    const persistTo = `${PERSIST_TO}-${name}`;
+    await mkdir(RESULTS_DIR, { recursive: true });
+    await rm(path.resolve(ROOT, persistTo), { recursive: true, force: true });
+    await prepareDatabase({ persistTo });
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const child = startDev({ port, persistTo, quiet: true, vars: devVars(baseUrl) });
+    try {
+      await waitForHealthy(`${baseUrl}/healthz`, { child, timeoutMs: 90_000 });
+      parts.push(await benchFlows(baseUrl, { adminToken: ADMIN_TOKEN, only: [name] }));
+    } finally {
+      await stopDev(child);
+      if (child?.output) await writeFile(path.join(RESULTS_DIR, `wrangler-${name}.log`), child.output);
+      await rm(path.resolve(ROOT, persistTo), { recursive: true, force: true });
+    }
+  }
+  const scenarios = parts.flatMap((part) => part.scenarios);
+  if (scenarios.length > 1) printFlowsTable(scenarios);
+  return { ...parts[0], scenarios, problems: parts.flatMap((part) => part.problems) };
+}
+
 async function main() {
   offlineEnv();
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((name) => name.trim())) : null;
@@ -494,14 +535,7 @@ async function main() {
       persistTo: PERSIST_TO,
       inspectorPort,
       quiet: true,
-      // The flows bench's webhook receiver listens on 127.0.0.1; messages link back to this server.
-      vars: {
-        ADMIN_TOKEN,
-        JURISDICTIONS: "off",
-        DECISION_TOKEN_SECRET: "bench_decision_secret",
-        ALLOW_PRIVATE_WEBHOOKS: "true",
-        PUBLIC_URL: baseUrl,
-      },
+      vars: devVars(baseUrl),
     });
     await waitForHealthy(`${baseUrl}/healthz`, { child: dev, timeoutMs: 90_000 });
     console.log(`server:  wrangler dev --log-level warn on ${baseUrl}`);
@@ -522,7 +556,9 @@ async function main() {
       );
     }
 
-    const flows = flowScenarios.length ? await benchFlows(baseUrl, { adminToken: ADMIN_TOKEN, only: flowScenarios }) : null;
+    // The flows scenarios each get a runtime of their own (below): this one holds the load scenarios' people.
+    await stop();
+    const flows = flowScenarios.length ? await benchFlowsInFreshRuntimes(flowScenarios) : null;
 
     const report = {
       date: new Date().toISOString(),
