@@ -92,7 +92,9 @@ export function planAfterBatch(
     now,
     newRunId: randomRunId,
   });
-  const planned = { ...state, flows };
+  // A person no flow has touched keeps no flow state (and costs the outbox nothing).
+  const untouched = !state.flows && flows.runs.length === 0 && Object.keys(flows.history).length === 0;
+  const planned = untouched ? state : { ...state, flows };
   return enabled.length > 0 ? requestOptIn(planned, now) : planned;
 }
 
