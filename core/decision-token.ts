@@ -5,6 +5,7 @@
  * id, so that a replayed token is recognisable as the same decision, and its issue time, so that
  * it can expire.
  */
+import { fromBase64Url, hmacKey, toBase64Url } from "./hmac";
 import { DAY_MS } from "./time";
 
 /** What a decision is about. */
@@ -31,29 +32,6 @@ const ID_BYTES = 12;
 const ID_PATTERN = /^[A-Za-z0-9_-]{16}$/;
 
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function keyFor(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-    keys.set(secret, key);
-  }
-  return key;
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-}
 
 function newDecisionId(): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(ID_BYTES)));
@@ -94,7 +72,7 @@ function claimsOf(payload: Uint8Array): TokenClaims | null {
 export async function signDecision(secret: string, decision: DecisionClaims, now = Date.now()): Promise<string> {
   const claims: TokenClaims = { ...decision, id: newDecisionId(), iat: now };
   const payload = encoder.encode(payloadOf(claims));
-  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", await keyFor(secret), payload));
+  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), payload));
   return `${toBase64Url(payload)}.${toBase64Url(signature)}`;
 }
 
@@ -105,7 +83,7 @@ export async function verifyDecision(secret: string, token: string): Promise<Tok
   const payload = fromBase64Url(payloadText);
   const signature = fromBase64Url(signatureText);
   if (!payload || !signature) return null;
-  if (!(await crypto.subtle.verify("HMAC", await keyFor(secret), signature, payload))) return null;
+  if (!(await crypto.subtle.verify("HMAC", await hmacKey(secret), signature, payload))) return null;
   return claimsOf(payload);
 }
 

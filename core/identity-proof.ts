@@ -1,3 +1,4 @@
+import { bytesToHex, hexToBytes, hmacKey, hmacSha256 } from "./hmac";
 import type { Identifier, IdentifierKind } from "./types";
 
 /**
@@ -12,18 +13,9 @@ const PROOF_KINDS: readonly IdentifierKind[] = ["customer_id", "email", "phone"]
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 
-function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-}
-
-function hexToBytes(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
-}
-
 /** The user_hash of an identifier's value: lowercase hex HMAC-SHA256 keyed with the secret's UTF-8 bytes. */
 export async function userHash(secret: string, value: string): Promise<string> {
-  const signature = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(value));
-  return [...new Uint8Array(signature)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return bytesToHex(await hmacSha256(secret, value));
 }
 
 /**

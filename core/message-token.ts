@@ -15,6 +15,7 @@
  *   when flagged) · a click's URL hash (16 bytes) or a confirmation's address (a string), nothing else.
  * A string is its UTF-8 length (1 byte below 128, else 2 bytes of 7 bits each, low first) and its bytes.
  */
+import { bytesToHex, fromBase64Url, hexToBytes, hmacSha256, toBase64Url } from "./hmac";
 import { DAY_MS } from "./time";
 import type { Channel } from "./types";
 
@@ -65,34 +66,11 @@ const MAX_ADDRESS_LENGTH = 320;
 const encoder = new TextEncoder();
 /** Refuses bytes that are not UTF-8, and keeps a leading U+FEFF (a field may start with one) instead of dropping it. */
 const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function keyFor(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    keys.set(secret, key);
-  }
-  return key;
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
 /** Only the canonical spelling: otherwise a last character differing in unused bits would decode to the same token. */
-function fromBase64Url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4));
-  const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  return toBase64Url(bytes) === text ? bytes : null;
+function canonicalBase64Url(text: string): Uint8Array | null {
+  const bytes = fromBase64Url(text);
+  return bytes && toBase64Url(bytes) === text ? bytes : null;
 }
-
-const hexToBytes = (hex: string) => Uint8Array.from({ length: hex.length / 2 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
-const bytesToHex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 
 async function urlHash(url: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(url))).slice(0, URL_HASH_BYTES);
@@ -103,7 +81,7 @@ async function macOf(secret: string, payload: Uint8Array): Promise<Uint8Array> {
   const signed = new Uint8Array(DOMAIN.length + payload.length);
   signed.set(encoder.encode(DOMAIN));
   signed.set(payload, DOMAIN.length);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", await keyFor(secret), signed)).slice(0, MAC_BYTES);
+  return (await hmacSha256(secret, signed)).slice(0, MAC_BYTES);
 }
 
 /** Compares every byte whatever the first difference, so that timing tells a forger nothing. */
@@ -275,7 +253,7 @@ export async function signMessageToken(
 
 /** The claims of a genuine, unexpired token; null for a forged, altered, malformed or expired one. */
 export async function verifyMessageToken(secret: string, token: string, now: number): Promise<MessageClaims | null> {
-  const bytes = fromBase64Url(token);
+  const bytes = canonicalBase64Url(token);
   if (!bytes || bytes.length <= MAC_BYTES) return null;
   const payload = bytes.slice(0, -MAC_BYTES);
   if (!equalInConstantTime(bytes.slice(-MAC_BYTES), await macOf(secret, payload))) return null;

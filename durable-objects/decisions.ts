@@ -1,3 +1,4 @@
+import { tokenSecret } from "../workers/crypto";
 import type { BanditState } from "../core/bandit";
 import { hasConsent } from "../core/consent";
 import { decide, type Candidate, type DecidableCampaign, type Decision } from "../core/decide";
@@ -27,12 +28,6 @@ export interface DecisionsOutcome {
   decisions: Decision[];
   candidates: Candidate[];
   state: ProfileState;
-}
-
-function tokenSecret(env: Env): string {
-  const secret = env.DECISION_TOKEN_SECRET;
-  if (!secret) throw new Error("DECISION_TOKEN_SECRET is not set (wrangler secret put DECISION_TOKEN_SECRET)");
-  return secret;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { DeliveryOutcome, SendOrder } from "../core/flows/types";
 import type { BatchOutcome } from "../core/profile";
 import type { ProfileState } from "../core/types";
 import { mapWithConcurrency } from "../workers/concurrency";
+import { tokenSecret } from "../workers/crypto";
 import { database } from "../workers/db/client";
 import { scheduleNext } from "../workers/db/outbox";
 import { applyOutcomes, planAfterBatch, prepareSends, sendMessage, summarize, type DispatchRequest } from "./messaging";
@@ -70,8 +71,7 @@ export class PersonFlows {
    * it is after the awaits.
    */
   async dispatch(state: ProfileState, request: DispatchRequest): Promise<DispatchResult> {
-    const secret = this.env.DECISION_TOKEN_SECRET;
-    if (!secret) throw new Error("DECISION_TOKEN_SECRET is not set (wrangler secret put DECISION_TOKEN_SECRET)");
+    const secret = tokenSecret(this.env);
     const prepared = prepareSends(state, request);
     this.keep(prepared.state);
     const outcomes = await mapWithConcurrency(

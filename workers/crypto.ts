@@ -1,8 +1,8 @@
+import { bytesToHex } from "../core/hmac";
 const encoder = new TextEncoder();
 
 export async function sha256Hex(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(value));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(value))));
 }
 
 /** A random url-safe token of `bytes` bytes of entropy, with a prefix (`sk_`, `pk_`, `shop_`). */
@@ -18,4 +18,11 @@ export function secretsEqual(a: string, b: string): boolean {
   const right = encoder.encode(b);
   if (left.byteLength !== right.byteLength) return false;
   return crypto.subtle.timingSafeEqual(left, right);
+}
+
+/** The Worker secret that signs decision and message tokens (domain-separated); a deployment without it fails loudly. */
+export function tokenSecret(env: Pick<Env, "DECISION_TOKEN_SECRET">): string {
+  const secret = env.DECISION_TOKEN_SECRET;
+  if (!secret) throw new Error("DECISION_TOKEN_SECRET is not set (wrangler secret put DECISION_TOKEN_SECRET)");
+  return secret;
 }

@@ -1,3 +1,4 @@
+import { tokenSecret } from "../crypto";
 import { type Context, Hono } from "hono";
 import { type MessageClaims, type MessageLinkKind, urlMatches, verifyMessageToken } from "../../core/message-token";
 import type { ConfirmAddressResult, MessageInteractionResult } from "../../durable-objects/profile-rpc";
@@ -24,12 +25,6 @@ const PAGE_HEADERS = {
 
 const linkNotFound = () => new ApiError(404, "link_not_found", "This link is not valid, or no longer");
 const messageNotFound = () => new ApiError(404, "message_not_found", "This link's message is not known (any more)");
-
-function tokenSecret(env: Env): string {
-  const secret = env.DECISION_TOKEN_SECRET;
-  if (!secret) throw new Error("DECISION_TOKEN_SECRET is not set (wrangler secret put DECISION_TOKEN_SECRET)");
-  return secret;
-}
 
 /** The claims of the path's token when it is genuine, unexpired and of this kind; else a 404 that changes nothing. */
 async function claimsOf(c: Context<AppEnv>, kind: MessageLinkKind, now: number): Promise<MessageClaims> {

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { PLACEMENT_PATTERN } from "../../core/decide";
 import { NBA_ACTIONS } from "../../core/nba";
-import { validateRule, type Rule } from "../../core/rules";
 import { isSafeUrl } from "../../core/safe-url";
 import { parseScheduleTime } from "../../core/time-zone";
+import { ruleSchema } from "./rule";
 import { timezoneSchema } from "./settings";
 
 const safeUrl = z.string().max(2048).refine(isSafeUrl, "must be an https:, http: or relative URL");
@@ -37,22 +37,6 @@ const variantSchema = z.strictObject({
   content: contentSchema,
 });
 
-const audienceSchema = z.unknown().transform((rule, ctx) => {
-  const problem = validateRule(rule, "");
-  if (problem) {
-    ctx.addIssue({
-      code: "custom",
-      message: problem.message.replace(/^[^:]*: /, ""),
-      path: (problem.field ?? "")
-        .split(/\.|\[|\]/)
-        .filter(Boolean)
-        .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
-    });
-    return z.NEVER;
-  }
-  return rule as Rule;
-});
-
 /** With an offset an instant; without one, wall-clock time in the schedule's time zone. */
 const isoDate = z.iso.datetime({ offset: true, local: true });
 
@@ -63,7 +47,7 @@ export const campaignSchema = z
     placement: placementSchema,
     status: z.enum(["draft", "active", "paused", "archived"]).default("active"),
     priority: z.number().int().min(-1000).max(1000).default(0),
-    audience: audienceSchema.default({ all: [] }),
+    audience: ruleSchema.default({ all: [] }),
     trigger: z
       .strictObject({
         delay_ms: z.number().int().min(0).max(600_000).default(0),

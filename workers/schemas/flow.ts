@@ -1,28 +1,11 @@
 import { z } from "zod";
 import { templateProblem } from "../../core/flows/template";
 import type { FlowDefinition } from "../../core/flows/types";
-import { validateRule, type Rule } from "../../core/rules";
 import { fromZodError, type Validated } from "../../core/validation";
+import { ruleSchema } from "./rule";
 import { httpUrlSchema } from "./settings";
 
 const channelSchema = z.enum(["email", "sms"]);
-
-/** A rule checked like a campaign's audience, its problem reported at the rule's own field. */
-const ruleSchema = z.unknown().transform((rule, ctx) => {
-  const problem = validateRule(rule, "");
-  if (problem) {
-    ctx.addIssue({
-      code: "custom",
-      message: problem.message.replace(/^[^:]*: /, ""),
-      path: (problem.field ?? "")
-        .split(/\.|\[|\]/)
-        .filter(Boolean)
-        .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
-    });
-    return z.NEVER;
-  }
-  return rule as Rule;
-});
 
 const templateText = z.string().superRefine((text, ctx) => {
   const problem = templateProblem(text);

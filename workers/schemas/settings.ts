@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isValidOriginPattern } from "../../core/origins";
 import { validateRule } from "../../core/rules";
+import { ruleMessage, rulePath } from "./rule";
 import type { SegmentRules } from "../../core/segments";
 
 export function isValidTimezone(timezone: string): boolean {
@@ -82,13 +83,7 @@ export const segmentRulesSchema = z
     for (const name of names) {
       if (BUILT_IN_SEGMENTS.includes(name)) ctx.addIssue({ code: "custom", message: `"${name}" is a built-in segment`, path: [name] });
       const problem = validateRule(segments[name], "");
-      if (problem) {
-        const path = (problem.field ?? "")
-          .split(/\.|\[|\]/)
-          .filter(Boolean)
-          .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-        ctx.addIssue({ code: "custom", message: problem.message.replace(/^[^:]*: /, ""), path: [name, ...path] });
-      }
+      if (problem) ctx.addIssue({ code: "custom", message: ruleMessage(problem.message), path: [name, ...rulePath(problem.field)] });
     }
   })
   .transform((segments) => segments as SegmentRules);
