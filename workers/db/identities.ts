@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Identifier, IdentifierKind } from "../../core/types";
 import { TtlCache } from "../ttl-cache";
+import { chunks } from "./chunks";
 import type { Database } from "./client";
 import { identities } from "./schema";
 
@@ -15,10 +16,8 @@ const cacheKey = (shopId: string, identifier: Identifier) => `${shopId}\u0000${i
 /** D1 binds at most 100 parameters per query; a few go to the other conditions. */
 const IN_CHUNK = 90;
 
-export function chunks<T>(values: readonly T[], size = IN_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < values.length; start += size) out.push(values.slice(start, start + size));
-  return out;
+function inChunks<T>(values: readonly T[]): T[][] {
+  return chunks(values, IN_CHUNK);
 }
 
 /**
@@ -35,7 +34,7 @@ export async function lookupOwners(db: Database, shopId: string, wanted: readonl
     else missing.set(identifier.kind, (missing.get(identifier.kind) ?? new Set()).add(identifier.value));
   }
   for (const [kind, values] of missing) {
-    for (const chunk of chunks([...values])) {
+    for (const chunk of inChunks([...values])) {
       const rows = await db
         .select({ value: identities.value, profileId: identities.profileId, verified: identities.verified })
         .from(identities)
@@ -122,7 +121,7 @@ export async function takeOverUnverified(db: Database, shopId: string, profileId
 
 /** After a merge: every identifier of the absorbed people now names the survivor. */
 export async function repointIdentities(db: Database, shopId: string, survivor: string, absorbed: readonly string[]): Promise<void> {
-  for (const chunk of chunks(absorbed)) {
+  for (const chunk of inChunks(absorbed)) {
     const moved = await db
       .update(identities)
       .set({ profileId: survivor })
@@ -135,7 +134,7 @@ export async function repointIdentities(db: Database, shopId: string, survivor: 
 /** The identifiers the index holds for these people (an erasure tombstones them before removing them). */
 export async function identifiersOf(db: Database, shopId: string, people: readonly string[]): Promise<Identifier[]> {
   const found: Identifier[] = [];
-  for (const chunk of chunks(people)) {
+  for (const chunk of inChunks(people)) {
     found.push(
       ...(await db
         .select({ kind: identities.kind, value: identities.value })
@@ -148,7 +147,7 @@ export async function identifiersOf(db: Database, shopId: string, people: readon
 
 /** Whether the index still names any of these people. */
 export async function anyIdentityOf(db: Database, shopId: string, people: readonly string[]): Promise<boolean> {
-  for (const chunk of chunks(people)) {
+  for (const chunk of inChunks(people)) {
     const row = await db
       .select({ one: sql<number>`1` })
       .from(identities)
@@ -167,7 +166,7 @@ export async function forgetIdentities(
   identifiers: readonly Identifier[],
 ): Promise<void> {
   for (const identifier of identifiers) owners.delete(cacheKey(shopId, identifier));
-  for (const chunk of chunks(people)) {
+  for (const chunk of inChunks(people)) {
     const removed = await db
       .delete(identities)
       .where(and(eq(identities.shopId, shopId), inArray(identities.profileId, chunk)))

@@ -1,6 +1,7 @@
-import { eq, getTableColumns, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { BanditState } from "../../core/bandit";
 import { TtlCache } from "../ttl-cache";
+import { chunks, rowsPerStatement } from "./chunks";
 import type { Database } from "./client";
 import { nbaStats } from "./schema";
 
@@ -30,13 +31,7 @@ export interface NbaCounts {
   successes: number;
 }
 
-/** D1 binds at most 100 parameters per statement; each row binds one per column of `nba_stats`. */
-const D1_MAX_BOUND_PARAMETERS = 100;
-const ROWS_PER_STATEMENT = Math.floor(D1_MAX_BOUND_PARAMETERS / Object.keys(getTableColumns(nbaStats)).length);
-
-function chunked<T>(items: readonly T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-}
+const ROWS_PER_STATEMENT = rowsPerStatement(nbaStats);
 
 function upsertCounts(db: Database, rows: readonly NbaCounts[], now: number) {
   return db
@@ -58,7 +53,7 @@ function upsertCounts(db: Database, rows: readonly NbaCounts[], now: number) {
  * (shop, segment, action) once: one statement cannot update a row twice.
  */
 export async function addNbaCounts(db: Database, counts: readonly NbaCounts[], now = Date.now()): Promise<void> {
-  const [first, ...rest] = chunked(counts, ROWS_PER_STATEMENT).map((rows) => upsertCounts(db, rows, now));
+  const [first, ...rest] = chunks(counts, ROWS_PER_STATEMENT).map((rows) => upsertCounts(db, rows, now));
   if (!first) return;
   await db.batch([first, ...rest]);
   for (const shopId of new Set(counts.map((row) => row.shopId))) states.delete(shopId);

@@ -1,4 +1,5 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { chunks } from "./chunks";
 import type { Database } from "./client";
 import { outbox } from "./schema";
 
@@ -12,12 +13,6 @@ export interface Claim {
 /** D1 binds at most 100 parameters per statement. */
 const RELEASES_PER_STATEMENT = 45;
 const FORGETS_PER_STATEMENT = 90;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
-  return out;
-}
 
 /**
  * Atomically leases up to `limit` rows due at `now` that nobody holds (or whose lease expired):

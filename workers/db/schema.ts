@@ -151,3 +151,25 @@ export const outbox = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.shopId, t.profileId] }), index("outbox_due_idx").on(t.dueAt)],
 );
+
+/**
+ * Results of campaigns and flows, counted per day (in the shop's time zone) and added up per
+ * isolate before they are written (workers/report-counters.ts): one row per (subject, part, day,
+ * metric). `part` is a campaign's variant id (`~holdout` for its holdout) or a flow's step id
+ * (`""` for the flow as a whole); `amount` is money in hundredths of the shop's currency.
+ */
+export const reportCounters = sqliteTable(
+  "report_counters",
+  {
+    shopId: text("shop_id").notNull(),
+    subject: text("subject", { enum: ["campaign", "flow"] }).notNull(),
+    subjectId: text("subject_id").notNull(),
+    part: text("part").notNull(),
+    day: text("day").notNull(),
+    metric: text("metric").notNull(),
+    count: integer("count").notNull().default(0),
+    amount: integer("amount").notNull().default(0),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.subject, t.subjectId, t.part, t.day, t.metric] })],
+);
