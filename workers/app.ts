@@ -12,6 +12,7 @@ import { health } from "./routes/health";
 import { keysRoute } from "./routes/keys";
 import { messagesRoute } from "./routes/messages";
 import { profiles } from "./routes/profiles";
+import { reportsRoute } from "./routes/reports";
 import { settingsRoute } from "./routes/settings";
 import { shopsRoute } from "./routes/shops";
 import { snippet } from "./routes/snippet";
@@ -32,7 +33,8 @@ export const app = new Hono<AppEnv>()
   .route("/v1/keys", keysRoute)
   .route("/v1/shops", shopsRoute)
   .route("/v1/campaigns", campaignsRoute)
-  .route("/v1/flows", flowsRoute);
+  .route("/v1/flows", flowsRoute)
+  .route("/v1/reports", reportsRoute);
 
 app.onError(onError);
 app.notFound(notFound);
