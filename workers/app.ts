@@ -5,6 +5,7 @@ import { campaignsRoute } from "./routes/campaigns";
 import { collect } from "./routes/collect";
 import { configRoute } from "./routes/config";
 import { decideRoute } from "./routes/decide";
+import { dashboardRoute } from "./routes/dashboard";
 import { demoRoute } from "./routes/demo";
 import { serverEvents } from "./routes/events";
 import { flowsRoute } from "./routes/flows";
@@ -22,6 +23,7 @@ export const app = new Hono<AppEnv>()
   .route("/", health)
   .route("/nudge.js", snippet)
   .route("/demo", demoRoute)
+  .route("/", dashboardRoute)
   .route("/m", messagesRoute)
   .use("/v1/*", withDatabase)
   .route("/v1/config", configRoute)
