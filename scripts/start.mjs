@@ -4,11 +4,12 @@
 //     (scripts/seed.sql, idempotent: data and changed settings survive restarts);
 //  2. starts a webhook receiver on 127.0.0.1:$WEBHOOK_PORT (else a free port) that prints what the
 //     Worker sends, and points the demo shop's webhook channel at it;
-//  3. builds the browser snippet (snippets/dist, served at /nudge.js);
+//  3. builds the browser snippet and the dashboard (snippets/dist, served at /nudge.js and /dashboard);
 //  4. starts `wrangler dev` on 127.0.0.1:${PORT:-8787} with the cron trigger at /__scheduled,
 //     ALLOW_PRIVATE_WEBHOOKS from the environment ("true" unless set).
 // Ctrl-C stops everything.
 import http from "node:http";
+import { buildDashboard } from "./build-dashboard.mjs";
 import { BUDGET_GZIP_BYTES, buildSnippet } from "./build-snippet.mjs";
 import { executeSql, offlineEnv, portInUse, prepareDatabase, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
 
@@ -149,6 +150,7 @@ try {
   await pointDemoWebhookAt(receiverPort);
   const snippet = await buildSnippet();
   log(`built the snippet: ${snippet.line}${snippet.gzipBytes > BUDGET_GZIP_BYTES ? " (over budget)" : ""}`);
+  log(`built the dashboard: ${(await buildDashboard()).line}`);
   log(`starting wrangler dev on ${BASE}…`);
   dev = startDev({
     port: PORT,

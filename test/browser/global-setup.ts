@@ -28,6 +28,8 @@ const SNIPPET = path.join(ROOT, "snippets", "dist", "nudge.js");
 const BUNDLE = path.join(ROOT, "snippets", "dist", "bundle.ts");
 const ENTRY = path.join(ROOT, "snippets", "nudge.ts");
 const BUILD_SCRIPT = path.join(ROOT, "scripts", "build-snippet.mjs");
+const DASHBOARD = path.join(ROOT, "snippets", "dist", "dashboard.ts");
+const DASHBOARD_BUILD_SCRIPT = path.join(ROOT, "scripts", "build-dashboard.mjs");
 
 interface DevChild {
   pid?: number;
@@ -60,18 +62,24 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-async function buildSnippetIfNeeded(env: NodeJS.ProcessEnv): Promise<void> {
-  const stale = !existsSync(SNIPPET) || !existsSync(BUNDLE) || statSync(SNIPPET).mtimeMs < newestSource(path.join(ROOT, "snippets"));
-  // Until the snippet's entry point and build exist there is nothing to build (the tests then fail on their own).
-  if (!stale || !existsSync(BUILD_SCRIPT) || !existsSync(ENTRY)) return;
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [BUILD_SCRIPT], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+function runBuild(script: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [script], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`build-snippet failed (exit ${code}):\n${output}`))));
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(script)} failed (exit ${code}):\n${output}`))));
   });
+}
+
+async function buildSnippetIfNeeded(env: NodeJS.ProcessEnv): Promise<void> {
+  const newest = newestSource(path.join(ROOT, "snippets"));
+  const stale = !existsSync(SNIPPET) || !existsSync(BUNDLE) || statSync(SNIPPET).mtimeMs < newest;
+  // Until the snippet's entry point and build exist there is nothing to build (the tests then fail on their own).
+  if (stale && existsSync(BUILD_SCRIPT) && existsSync(ENTRY)) await runBuild(BUILD_SCRIPT, env);
+  // The Worker also imports the dashboard's build (GET /dashboard).
+  if (!existsSync(DASHBOARD) || statSync(DASHBOARD).mtimeMs < newest) await runBuild(DASHBOARD_BUILD_SCRIPT, env);
 }
 
 const MIME: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css" };

@@ -25,6 +25,16 @@ function refuseBrowserOrigin(c: Context<AppEnv>, message: string): void {
   if (c.req.header("origin")) throw new ApiError(403, "browser_origin", message);
 }
 
+/**
+ * The Worker's own pages (its dashboard) may send a secret key: the browser sets `Origin` on their
+ * writes, and it is exactly the origin the request came to. Any other origin, `null` or another
+ * port of the same host is still a page that must not hold the key.
+ */
+function refuseForeignOrigin(c: Context<AppEnv>, message: string): void {
+  const origin = c.req.header("origin");
+  if (origin !== undefined && origin !== new URL(c.req.url).origin) throw new ApiError(403, "browser_origin", message);
+}
+
 /** Finds the key's shop for the route; a site key sent here gets its own code, it is a common mistake. */
 async function verifySecretKey(token: string, c: Context<AppEnv>): Promise<boolean> {
   if (token.startsWith("pk_")) throw new ApiError(401, "wrong_key", "This is a site key; this endpoint needs a secret key (sk_…)");
@@ -46,11 +56,12 @@ const secretBearer = bearerAuth<AppEnv>({
 });
 
 /**
- * Secret keys (`Authorization: Bearer sk_…`) are for servers. A request that carries a browser
- * `Origin` is refused even with a valid key: the key must never live in a page.
+ * Secret keys (`Authorization: Bearer sk_…`) are for servers and the Worker's own dashboard. A
+ * request that carries another browser `Origin` is refused even with a valid key: the key must
+ * never live in a shop's page.
  */
 export const secretKey = createMiddleware<AppEnv>(async (c, next) => {
-  refuseBrowserOrigin(c, "Secret keys are not accepted from a browser origin; use the site key in pages");
+  refuseForeignOrigin(c, "Secret keys are not accepted from a browser origin; use the site key in pages");
   await secretBearer(c, next);
 });
 
