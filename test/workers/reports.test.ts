@@ -6,6 +6,7 @@ import type { ReportMetric } from "../../core/results/types";
 import { localDay } from "../../core/time-zone";
 import { database } from "../../workers/db/client";
 import { addReportCounts } from "../../workers/db/reports";
+import { queueReportCounts } from "../../workers/report-counters";
 import { api, BASE, createShop, type TestShop } from "../helpers";
 
 const campaignBody = {
@@ -165,6 +166,25 @@ describe("GET /v1/reports/campaigns/:id", () => {
     expect(daily).toHaveLength(30);
     expect(daily.at(-1)).toEqual({ date: today, impressions: 3, clicks: 0, conversions: 0, revenue: 0 });
     expect(daily.reduce((sum, day) => sum + day.impressions, 0)).toBe(3);
+  });
+
+  it("includes counts this isolate still holds, written before the counters are read", async () => {
+    const shop = await createShop();
+    const id = await createCampaign(shop);
+    // No background flush: only the report's own flush can write these counts.
+    const noBackgroundFlush = { waitUntil: () => undefined };
+    const impressions = {
+      subject: "campaign",
+      subject_id: id,
+      part: "b",
+      day: "2026-08-01",
+      metric: "impressions",
+      count: 7,
+      amount: 0,
+    } as const;
+    queueReportCounts(database(env.DB), shop.shop_id, [impressions], noBackgroundFlush);
+    const { body } = await report(shop, `/campaigns/${id}?from=2026-08-01&to=2026-08-01`);
+    expect(body.daily).toEqual([{ date: "2026-08-01", impressions: 7, clicks: 0, conversions: 0, revenue: 0 }]);
   });
 
   it("refuses dates that are not real days, a start after the end and ranges over 366 days", async () => {
