@@ -17,28 +17,42 @@ export const COLOURS = {
   clicks: "#f59e0b",
   conversions: "#16a34a",
   revenue: "#9333ea",
-  dismissals: "#dc2626",
+  delivered: "#0891b2",
+  opened: "#4b5563",
 } as const;
-
-const PALETTE = ["#2563eb", "#f59e0b", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#4b5563"];
-const HEIGHT = 240;
+const HEIGHT = 220;
 
 function numberAt(row: DailyRow, key: string): number {
   const value = row[key];
   return typeof value === "number" && Number.isFinite(value) ? value : 0;
 }
 
-/** Column-wise data as uPlot takes it: x (seconds) first, then one column per series. */
-function columns(daily: DailyRow[], series: SeriesSpec[]): uPlot.AlignedData {
-  const rows = [...daily].sort((a, b) => (a.date < b.date ? -1 : 1));
-  return [rows.map((row) => dayToSeconds(row.date)), ...series.map((spec) => rows.map((row) => numberAt(row, spec.key)))];
+const DAY_SECONDS = 86_400;
+/** More days than any report range: a guard against a malformed range, not a limit of the API. */
+const MAX_DAYS = 1_000;
+
+/**
+ * Every day from `from` to `to` (the report's range), with zeros for the days the report left out,
+ * so a single day with data still draws as a line against its neighbours.
+ */
+function everyDay(daily: DailyRow[], from: string, to: string): DailyRow[] {
+  const byDate = new Map(daily.map((row) => [row.date, row]));
+  const first = dayToSeconds(from);
+  const last = dayToSeconds(to);
+  if (!Number.isFinite(first) || !Number.isFinite(last) || last < first || (last - first) / DAY_SECONDS > MAX_DAYS) {
+    return [...daily].sort((a, b) => (a.date < b.date ? -1 : 1));
+  }
+  const days: DailyRow[] = [];
+  for (let seconds = first; seconds <= last; seconds += DAY_SECONDS) {
+    const date = new Date(seconds * 1000).toISOString().slice(0, 10);
+    days.push(byDate.get(date) ?? { date });
+  }
+  return days;
 }
 
-/** Every numeric field of the daily rows, for reports whose daily shape the dashboard does not fix (flows). */
-export function seriesOfRows(daily: DailyRow[]): SeriesSpec[] {
-  const keys = new Set<string>();
-  for (const row of daily) for (const [key, value] of Object.entries(row)) if (key !== "date" && typeof value === "number") keys.add(key);
-  return [...keys].map((key, i) => ({ key, label: key, colour: PALETTE[i % PALETTE.length] ?? "#000" }));
+/** Column-wise data as uPlot takes it: x (seconds) first, then one column per series. */
+function columns(rows: DailyRow[], series: SeriesSpec[]): uPlot.AlignedData {
+  return [rows.map((row) => dayToSeconds(row.date)), ...series.map((spec) => rows.map((row) => numberAt(row, spec.key)))];
 }
 
 /** The days are calendar days of the shop, sent as dates: shown as UTC so they never shift a day. */
@@ -63,15 +77,23 @@ function options(title: string, width: number, series: SeriesSpec[]): uPlot.Opti
  * A daily line chart of `series` in a new element (`data-testid="chart-<name>"`). The chart is
  * drawn once the element is in the page, at the width it gets there.
  */
-export function dailyChart(name: string, title: string, daily: DailyRow[], series: SeriesSpec[]): HTMLElement {
+export function dailyChart(
+  name: string,
+  title: string,
+  range: { from: string; to: string },
+  daily: DailyRow[],
+  series: SeriesSpec[],
+): HTMLElement {
   const holder = el("div", { className: "chart", testid: `chart-${name}` });
-  if (daily.length === 0 || series.length === 0) {
+  const rows = everyDay(daily, range.from, range.to);
+  if (rows.length === 0 || series.length === 0) {
     holder.append(el("p", { className: "empty", text: "No days to chart in this range." }));
     return holder;
   }
   requestAnimationFrame(() => {
-    const width = Math.max(320, holder.clientWidth || 800);
-    new uPlot(options(title, width, series), columns(daily, series), holder);
+    // clientWidth includes the holder's padding (6px a side in the page's style).
+    const width = Math.max(320, (holder.clientWidth || 800) - 12);
+    new uPlot(options(title, width, series), columns(rows, series), holder);
   });
   return holder;
 }

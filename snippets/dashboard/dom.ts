@@ -60,7 +60,3 @@ export function stat(key: string, label: string, value: string): HTMLElement {
     el("div", { className: "value", text: value }),
   ]);
 }
-
-export function replaceChildren(parent: Element, ...children: Node[]): void {
-  parent.replaceChildren(...children);
-}

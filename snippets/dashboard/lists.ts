@@ -9,8 +9,7 @@ function isOn(campaign: Campaign): boolean {
 /** A campaign row: name (text), placement, status, an on/off toggle and the way to its report. */
 function campaignRow(app: App, campaign: Campaign): HTMLElement[] {
   const status = el("span", { className: `status status-${campaign.status}`, testid: "status", text: campaign.status });
-  const toggle = button(isOn(campaign) ? "Switch off" : "Switch on", () => {}, { testid: "toggle" });
-  toggle.addEventListener("click", () =>
+  const switchOver = () =>
     guarded(app, async () => {
       toggle.disabled = true;
       try {
@@ -22,8 +21,8 @@ function campaignRow(app: App, campaign: Campaign): HTMLElement[] {
       } finally {
         toggle.disabled = false;
       }
-    }),
-  );
+    });
+  const toggle = button(isOn(campaign) ? "Switch off" : "Switch on", () => void switchOver(), { testid: "toggle" });
   const name = el("span", { testid: "campaign-name", text: campaign.name });
   const report = button("Results", () => app.showReport("campaign", campaign.id, campaign.name), { testid: "open-report" });
   return [name, el("code", { text: campaign.placement }), status, toggle, report];
@@ -31,8 +30,7 @@ function campaignRow(app: App, campaign: Campaign): HTMLElement[] {
 
 function flowRow(app: App, flow: Flow): HTMLElement[] {
   const status = el("span", { testid: "status", text: flow.enabled ? "on" : "off" });
-  const toggle = button(flow.enabled ? "Switch off" : "Switch on", () => {}, { testid: "toggle" });
-  toggle.addEventListener("click", () =>
+  const switchOver = () =>
     guarded(app, async () => {
       toggle.disabled = true;
       try {
@@ -43,8 +41,8 @@ function flowRow(app: App, flow: Flow): HTMLElement[] {
       } finally {
         toggle.disabled = false;
       }
-    }),
-  );
+    });
+  const toggle = button(flow.enabled ? "Switch off" : "Switch on", () => void switchOver(), { testid: "toggle" });
   const name = el("span", { testid: "flow-name", text: flow.name });
   const report = button("Results", () => app.showReport("flow", flow.id, flow.name), { testid: "open-report" });
   return [name, el("code", { text: flow.id }), status, toggle, report];

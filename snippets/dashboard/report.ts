@@ -1,5 +1,5 @@
 import { type App, guarded } from "./app";
-import { COLOURS, dailyChart, seriesOfRows } from "./charts";
+import { COLOURS, dailyChart } from "./charts";
 import { button, el, stat, table } from "./dom";
 import { amount, count, percent, points } from "./format";
 import type { CampaignReport, DateRange, FlowReport, StepResult, Uplift } from "./types";
@@ -61,13 +61,15 @@ function campaignView(report: CampaignReport): HTMLElement[] {
     campaignSummary(report),
     el("p", { className: "uplift", testid: "uplift" }, [el("strong", { text: "Uplift against the holdout: " }), upliftText(report.uplift)]),
     variantsTable(report),
-    dailyChart("activity", "Per day", report.daily, [
-      { key: "impressions", label: "Impressions", colour: COLOURS.impressions, fill: "rgba(37, 99, 235, 0.08)" },
-      { key: "clicks", label: "Clicks", colour: COLOURS.clicks },
-      { key: "conversions", label: "Conversions", colour: COLOURS.conversions },
-    ]),
-    dailyChart("revenue", "Revenue per day", report.daily, [
-      { key: "revenue", label: "Revenue", colour: COLOURS.revenue, fill: "rgba(147, 51, 234, 0.12)" },
+    el("div", { className: "charts" }, [
+      dailyChart("activity", "Per day", report, report.daily, [
+        { key: "impressions", label: "Impressions", colour: COLOURS.impressions, fill: "rgba(37, 99, 235, 0.08)" },
+        { key: "clicks", label: "Clicks", colour: COLOURS.clicks },
+        { key: "conversions", label: "Conversions", colour: COLOURS.conversions },
+      ]),
+      dailyChart("revenue", "Revenue per day", report, report.daily, [
+        { key: "revenue", label: "Revenue", colour: COLOURS.revenue, fill: "rgba(147, 51, 234, 0.12)" },
+      ]),
     ]),
   ];
 }
@@ -102,7 +104,18 @@ function flowView(report: FlowReport): HTMLElement[] {
     table(["Step", "Sent", "Skipped (why)", "Delivered", "Opened", "Clicked", "Converted", "Revenue"], report.steps.map(stepRow), {
       testid: "steps",
     }),
-    dailyChart("activity", "Per day", report.daily, seriesOfRows(report.daily)),
+    el("div", { className: "charts" }, [
+      dailyChart("activity", "Per day", report, report.daily, [
+        { key: "sent", label: "Sent", colour: COLOURS.impressions, fill: "rgba(37, 99, 235, 0.08)" },
+        { key: "delivered", label: "Delivered", colour: COLOURS.delivered },
+        { key: "opened", label: "Opened", colour: COLOURS.opened },
+        { key: "clicked", label: "Clicked", colour: COLOURS.clicks },
+        { key: "conversions", label: "Conversions", colour: COLOURS.conversions },
+      ]),
+      dailyChart("revenue", "Revenue per day", report, report.daily, [
+        { key: "revenue", label: "Revenue", colour: COLOURS.revenue, fill: "rgba(147, 51, 234, 0.12)" },
+      ]),
+    ]),
   ];
 }
 

@@ -34,7 +34,8 @@ th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #e5e7eb}
 .stat .label{color:#6b7280;font-size:12px}.stat .value{font-size:20px;font-weight:600}
 .status-active{color:#15803d}.status-paused,.status-draft,.status-archived{color:#6b7280}
 .range{display:flex;gap:8px;align-items:center;margin:8px 0}
-.chart{background:#fff;border:1px solid #e5e7eb;border-radius:8px;margin:10px 0;padding:6px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:10px;margin:10px 0}
+.chart{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:6px;min-width:0}
 .muted{color:#6b7280;margin:0}
 `;
 
