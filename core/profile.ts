@@ -82,6 +82,25 @@ export interface BatchOutcome {
   namedIdentifiers: NamedIdentifier[];
   /** Decision outcomes counted by this batch (`<decision id>:<event type>`). */
   tokenUses: string[];
+  /** What each stored purchase or refund changed in the person's orders (results credit and refund by it). */
+  orderChanges: Map<TrackedEvent, OrderChange>;
+}
+
+/** A purchase that added an order, or a refund that took `amount` off one (`full`: nothing of it is left). */
+export type OrderChange =
+  | { kind: "order"; transaction_id: string; at: number; value: number }
+  | { kind: "refund"; transaction_id: string; amount: number; full: boolean };
+
+function orderChangeOf(
+  event: TrackedEvent,
+  before: OrderRecord | undefined,
+  outcome: ReturnType<typeof applyOrderEvent>,
+): OrderChange | null {
+  const record = outcome.record;
+  if (!record || outcome.reason === "duplicate_transaction") return null;
+  if (outcome.reason === "order_added") return { kind: "order", transaction_id: record.transaction_id, at: event.ts, value: record.value };
+  const amount = record.refunded - (before?.refunded ?? 0);
+  return { kind: "refund", transaction_id: record.transaction_id, amount, full: record.refunded >= record.value };
 }
 
 function addIdentifier(state: ProfileState, identifier: Identifier): boolean {
@@ -157,13 +176,17 @@ function applyStoredEvent(
   { event, unproven }: IncomingEvent,
   ledger: OrderLedger,
   orders: Map<string, OrderRecord>,
+  changes: Map<TrackedEvent, OrderChange>,
 ): NamedIdentifier[] {
   applyActivity(state, event);
   state.cart = applyCartEvent(state.cart, event);
   switch (event.type) {
     case "purchase":
     case "refund": {
+      const before = ledger.get(event.transaction_id ?? "");
       const outcome = applyOrderEvent(state.orders, event, ledger);
+      const change = orderChangeOf(event, before, outcome);
+      if (change) changes.set(event, change);
       if (outcome.reason === "order_added")
         state.campaigns = recordConversion(state.campaigns, event.ts, CONVERSION_WINDOW_MS, true).history;
       state.orders = outcome.orders;
@@ -204,7 +227,16 @@ export function applyBatch(current: ProfileState, incoming: readonly IncomingEve
   const ledger: OrderLedger = new Map(ctx.ledger);
   const seen = new Set(ctx.seenIds);
   const uses = new Set(ctx.tokenUses);
-  const outcome: BatchOutcome = { state, stored: [], skipped: [], orders: [], addedIdentifiers: [], namedIdentifiers: [], tokenUses: [] };
+  const outcome: BatchOutcome = {
+    state,
+    stored: [],
+    skipped: [],
+    orders: [],
+    addedIdentifiers: [],
+    namedIdentifiers: [],
+    tokenUses: [],
+    orderChanges: new Map(),
+  };
   const orders = new Map<string, OrderRecord>();
   const firstTs = incoming.reduce((min, { event }) => Math.min(min, event.ts), ctx.now);
   const batchConsent = consentEventFor(ctx.batchConsent, state, firstTs);
@@ -236,7 +268,7 @@ export function applyBatch(current: ProfileState, incoming: readonly IncomingEve
     }
     const named = [
       ...identifiers.map((identifier) => ({ ...identifier, verified: true })),
-      ...applyStoredEvent(state, entry, ledger, orders),
+      ...applyStoredEvent(state, entry, ledger, orders, outcome.orderChanges),
     ];
     for (const identifier of named) noteIdentifier(state, outcome, identifier);
     outcome.stored.push(event);

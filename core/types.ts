@@ -3,6 +3,7 @@
 import type { StickyAssignments } from "./assignment";
 import type { CampaignHistory } from "./eligibility";
 import type { FlowState } from "./flows/types";
+import type { PersonResults } from "./results/person";
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -128,6 +129,8 @@ export interface ProfileState {
   assignments: StickyAssignments;
   /** Messaging flow runs, their steps and the last send per channel (absent until a flow starts). */
   flows?: FlowState;
+  /** What the person counted as in campaign and flow results, their touches and credited orders (absent until one). */
+  results?: PersonResults;
   /** Double opt-in of an address a browser typed without proof (see core/flows/opt-in.ts). */
   opt_in?: { email?: OptIn };
   first_seen_at: number | null;

@@ -30,6 +30,11 @@ export interface DecisionsOutcome {
   state: ProfileState;
 }
 
+/** Campaigns the holdout kept back from the person in these decisions. */
+export function heldOut(candidates: readonly Candidate[]): string[] {
+  return candidates.flatMap((candidate) => (candidate.outcome === "holdout" ? [candidate.campaign_id] : []));
+}
+
 /**
  * Active campaigns by version, shared by every object of this isolate: campaigns cross the RPC
  * boundary once per version and isolate instead of with every decision.

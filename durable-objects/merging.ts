@@ -3,6 +3,9 @@ import { repointTask, type AuditEntry, type MergeCause, type Route } from "../co
 import { mergeConflict, mergeProfiles } from "../core/merge";
 import { uniteLedgers } from "../core/orders";
 import { emptyProfile } from "../core/profile";
+import { mergeResults } from "../core/results/merge";
+import { emptyResults } from "../core/results/person";
+import type { ReportCount } from "../core/results/types";
 import type { ProfileState } from "../core/types";
 import type { ProfileObject } from "./profile-object";
 import { PAGED_PARTS, type Page, type PagedPart } from "./paged-rows";
@@ -43,6 +46,8 @@ export interface SurvivorContext {
   route(): Route;
   /** Merges under way in this object, by absorbed id: a second request for one joins the first. */
   inFlight: Map<string, Promise<AbsorbResult>>;
+  /** Writes what the merge takes back from the shop's report counters (a person counted twice). */
+  reportCounts(shopId: string, counts: ReportCount[]): Promise<void>;
 }
 
 function person(profiles: DurableObjectNamespace<ProfileObject>, profileId: string) {
@@ -120,12 +125,15 @@ async function absorbOnce(survivor: SurvivorContext, request: AbsorbRequest): Pr
     return giveUp(survivor, request.absorbedId, conflictEntry(conflict));
   }
   const ledger = uniteLedgers(store.ledger(null).values(), head.orders);
-  const merged = mergeProfiles(current, incoming, ledger, now);
+  const results =
+    current.results || incoming.results ? mergeResults(current.results ?? emptyResults(), incoming.results ?? emptyResults()) : null;
+  const merged = { ...mergeProfiles(current, incoming, ledger, now), ...(results ? { results: results.results } : {}) };
   const absorbedIds = [head.profileId, ...head.absorbed];
   const entry: AuditEntry = { at: now, type: "merge", survivor: profileId, absorbed: absorbedIds, ...request.cause };
   store.absorb(head, merged, ledger, [...new Set([...store.absorbed(), ...absorbedIds])], entry, [repointTask(absorbedIds)]);
   survivor.setState(merged);
 
+  if (results && results.counts.length > 0) await survivor.reportCounts(request.shopId, results.counts);
   await absorbed.completeHandOver(profileId);
   for (const earlier of head.absorbed) await person(profiles, earlier).repoint(profileId);
   return { status: "merged", absorbed: absorbedIds };

@@ -8,6 +8,8 @@ import { confirmOptIn, optInDueAt } from "../core/flows/opt-in";
 import { emptyFlowState, nextDueAt, recordInteraction } from "../core/flows/state";
 import type { DeliveryOutcome, SendOrder } from "../core/flows/types";
 import type { BatchOutcome } from "../core/profile";
+import { resultsOfDispatch, resultsOfInteraction } from "../core/results/flows";
+import type { ReportCount } from "../core/results/types";
 import type { ProfileState } from "../core/types";
 import { mapWithConcurrency } from "../workers/concurrency";
 import { tokenSecret } from "../workers/crypto";
@@ -83,9 +85,16 @@ export class PersonFlows {
       ],
     );
     const now = this.host.state();
-    if (now && this.host.active()) this.keep(applyOutcomes(now, outcomes, request.now));
+    let counts: ReportCount[] = [];
+    if (now && this.host.active()) {
+      const settled = applyOutcomes(now, outcomes, request.now);
+      const sent = prepared.sends;
+      const resulted = resultsOfDispatch(settled, prepared.notes, sent, request.now, request.settings.timezone);
+      this.keep(resulted.state);
+      counts = resulted.counts;
+    }
     await this.tellOutbox(request.shopId, "dispatch");
-    return { status: "done", ...summarize(prepared.notes, outcomes, nextWorkAt(this.host.state())) };
+    return { status: "done", ...summarize(prepared.notes, outcomes, nextWorkAt(this.host.state())), counts };
   }
 
   /** An open, click or unsubscribe from a message this person was sent. */
@@ -96,10 +105,12 @@ export class PersonFlows {
     }
     // The confirmation's opens are not tracked (it belongs to no run), but its pixel is no broken link.
     if (request.messageId === state.opt_in?.email?.message_id) return { ok: true };
-    const { flows, found } = recordInteraction(state.flows ?? emptyFlowState(), request.messageId, request.kind, request.at);
+    const before = state.flows ?? emptyFlowState();
+    const { flows, found } = recordInteraction(before, request.messageId, request.kind, request.at);
     if (!found) return { ok: false, code: "unknown_message" };
-    this.keep({ ...state, flows });
-    return { ok: true };
+    const resulted = resultsOfInteraction(before, { ...state, flows }, request.messageId, request.kind, request.at, request.timezone);
+    this.keep(resulted.state);
+    return { ok: true, counts: resulted.counts };
   }
 
   /** The owner of an address the person typed confirmed it: flows may write to it from now on. */

@@ -6,7 +6,11 @@ import { fullBucket, takeTokens, type Bucket } from "../core/rate-limit";
 import type { SegmentRules } from "../core/segments";
 import type { ConsentMode, Identifier, ProfileState } from "../core/types";
 import { absorbInto, type AbsorbRequest, type AbsorbResult, type HandOver } from "./merging";
-import { checkNudges, decideNow, interactionsOf, knowCampaigns, signDecisions, type DecisionsOutcome } from "./decisions";
+import { checkNudges, decideNow, heldOut, interactionsOf, knowCampaigns, signDecisions, type DecisionsOutcome } from "./decisions";
+import { resultsOfBatch, resultsOfHoldouts } from "../core/results/batch";
+import { DEFAULT_RESULT_SETTINGS } from "../core/results/person";
+import type { ReportCount } from "../core/results/types";
+import { writeReportCounts } from "./report-writes";
 import { PAGED_PARTS, type Page, type PagedPart } from "./paged-rows";
 import { ProfileStorage, type ClaimedIdentifier, type ErasureJob } from "./profile-storage";
 import type {
@@ -93,7 +97,7 @@ export class ProfileObject extends DurableObject<Env> {
       return decision ? { ...incoming, decision: { id: decision.id, expired: decision.expired } } : incoming;
     });
     const current = this.state ?? emptyProfile(this.profileId, request.receivedAt);
-    const outcome = applyBatch(current, events, {
+    const applied = applyBatch(current, events, {
       now: request.receivedAt,
       consentMode: request.source === "server" ? "implied" : request.consentMode,
       seenIds: this.store.seenIds(events.flatMap(({ event }) => (event.id === null ? [] : [event.id]))),
@@ -102,6 +106,7 @@ export class ProfileObject extends DurableObject<Env> {
       batchConsent: request.batchConsent,
       batchIdentifiers: request.batchIdentifiers,
     });
+    const { outcome, counts } = resultsOfBatch(applied, request.results ?? DEFAULT_RESULT_SETTINGS);
     if (outcome.stored.length > 0) this.writeOutcome(this.flows.planned(outcome, request), request);
     // A visitor with nothing stored yet is decided for as an empty profile, and stays unstored.
     const decided = request.decide ? this.decide(request, this.state ?? current) : null;
@@ -119,6 +124,7 @@ export class ProfileObject extends DurableObject<Env> {
       decisions,
       candidates: decided?.candidates ?? [],
       interactions: interactionsOf(outcome.stored, nudges.decisions, this.state, request.receivedAt),
+      counts: [...counts, ...(decided?.counts ?? [])],
     };
   }
 
@@ -188,15 +194,21 @@ export class ProfileObject extends DurableObject<Env> {
     return [...claims, ...devices];
   }
 
-  /** Decides on the state held now and keeps the sticky assignments it made. */
-  private decide(request: IngestRequest, subject: ProfileState): DecisionsOutcome | null {
+  /**
+   * Decides on the state held now and keeps the sticky assignments it made, and (for a person
+   * whose state is kept) the holdouts: held-out people count in results from the decision.
+   */
+  private decide(request: IngestRequest, subject: ProfileState): (DecisionsOutcome & { counts: ReportCount[] }) | null {
     if (!request.decide) return null;
     const decided = decideNow(this.profileId, subject, request.consentMode, request.segmentRules, request.decide, request.receivedAt);
-    if (this.state && decided.state !== subject) {
-      this.store.writeState(decided.state);
-      this.state = decided.state;
+    if (!this.state) return { ...decided, counts: [] };
+    const { timezone } = request.results ?? DEFAULT_RESULT_SETTINGS;
+    const held = resultsOfHoldouts(decided.state, heldOut(decided.candidates), request.receivedAt, timezone);
+    if (held.state !== subject) {
+      this.store.writeState(held.state);
+      this.state = held.state;
     }
-    return decided;
+    return { ...decided, state: held.state, counts: held.counts };
   }
 
   /** The Worker confirmed these identity tasks in the index. */
@@ -236,6 +248,7 @@ export class ProfileObject extends DurableObject<Env> {
         },
         route: () => this.currentRoute,
         inFlight: this.absorbing,
+        reportCounts: (shopId, counts) => writeReportCounts(this.env, shopId, counts),
       },
       request,
     );

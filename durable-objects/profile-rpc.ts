@@ -2,6 +2,8 @@ import type { Candidate } from "../core/decide";
 import type { FlowDefinition, MessageInteraction } from "../core/flows/types";
 import type { IdentityTask } from "../core/identity";
 import type { IncomingEvent } from "../core/profile";
+import type { ResultSettings } from "../core/results/person";
+import type { ReportCount } from "../core/results/types";
 import type { ApiProfile } from "../core/profile-view";
 import type { SegmentRules } from "../core/segments";
 import type { Channel, ConsentMode, ConsentPurpose, Identifier } from "../core/types";
@@ -29,6 +31,8 @@ export interface IngestRequest {
   flows?: FlowDefinition[] | undefined;
   /** Placements to decide after the events are applied (collect's `placements`, `/v1/decide`). */
   decide?: DecideRequest | undefined;
+  /** The shop's time zone (report days) and attribution windows; UTC, 7 and 1 days when absent. */
+  results?: ResultSettings | undefined;
 }
 
 /** This person was merged into another: the caller goes there (one hop). */
@@ -56,6 +60,8 @@ export type IngestResult =
       decisions: SignedDecision[];
       candidates: Candidate[];
       interactions: Interaction[];
+      /** What the batch and the decisions add to the shop's report counters. */
+      counts: ReportCount[];
     }
   | { ok: false; code: "rate_limited"; retryAfterSeconds: number }
   | { ok: false; code: "invalid_token"; index: number }
@@ -74,7 +80,10 @@ export interface PersonExport {
 export type EraseResult = { status: "erasing"; job: ErasureJob } | { status: "empty" } | Moved;
 
 /** What the cron's send-time check came to for one person. */
-export type DispatchResult = ({ status: "done" } & DispatchSummary) | { status: "empty" } | { status: "moved"; to: string };
+export type DispatchResult =
+  | ({ status: "done"; counts: ReportCount[] } & DispatchSummary)
+  | { status: "empty" }
+  | { status: "moved"; to: string };
 
 /** An open, a click or an unsubscribe from a message's tracked link (its token verified by the Worker). */
 export interface MessageInteractionRequest {
@@ -83,9 +92,12 @@ export interface MessageInteractionRequest {
   kind: MessageInteraction | "unsubscribe";
   channel: Channel;
   at: number;
+  /** The shop's time zone (report days). */
+  timezone: string;
 }
 
-export type MessageInteractionResult = { ok: true } | { ok: false; code: "unknown_message" } | Moved;
+/** `counts`: what a first open or click adds to the flow's results. */
+export type MessageInteractionResult = { ok: true; counts?: ReportCount[] } | { ok: false; code: "unknown_message" } | Moved;
 
 /** The owner of an address the person typed followed its confirmation link (double opt-in; the token verified by the Worker). */
 export interface ConfirmAddressRequest {

@@ -43,6 +43,11 @@ export class CountBuffer<T> {
     }
   }
 
+  /** Adds rows to the pending counts without arranging a flush: for a caller that flushes itself (the cron). */
+  hold(rows: readonly T[]): void {
+    for (const row of rows) this.keep(row);
+  }
+
   /** Writes every pending count now; when the write fails the counts are put back and the error is thrown. */
   async flush(db: Database): Promise<void> {
     this.flushes += 1;

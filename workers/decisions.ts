@@ -1,4 +1,7 @@
+import type { ResultSettings } from "../core/results/person";
 import type { DecideRequest, Interaction } from "../durable-objects/decisions";
+import type { Ingested } from "./routing";
+import { queueReportCounts } from "./report-counters";
 import type { Database } from "./db/client";
 import { activeCampaigns } from "./db/campaigns";
 import { banditState } from "./db/nba";
@@ -28,12 +31,31 @@ export async function withCampaigns(db: Database, shop: Shop, request: DecideReq
   return { ...request, version: active.version, campaigns: active.campaigns };
 }
 
+/** What a person's object needs to count a shop's results: its time zone and attribution windows. */
+export function resultSettings(shop: Shop): ResultSettings {
+  return { timezone: shop.settings.timezone, ...shop.settings.attribution };
+}
+
+/**
+ * What an answered batch or decision taught: report counts and the bandit's outcomes, both added
+ * up per isolate and written after the answer.
+ */
+export async function recordOutcomes(
+  db: Database,
+  shop: Shop,
+  result: Pick<Ingested, "counts" | "interactions">,
+  ctx: Pick<ExecutionContext, "waitUntil">,
+): Promise<void> {
+  queueReportCounts(db, shop.id, result.counts, ctx);
+  await learnFromInteractions(db, shop, result.interactions, ctx);
+}
+
 /**
  * Teaches the shop's next-best-action bandit from a batch's verified `nudge_*` events on the
  * `nba` placement: an impression is a trial of its action in the person's segment, a click a
  * success. The counts are written with others of this isolate, after the answer (`ctx.waitUntil`).
  */
-export async function learnFromInteractions(
+async function learnFromInteractions(
   db: Database,
   shop: Shop,
   interactions: readonly Interaction[],

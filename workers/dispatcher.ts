@@ -17,6 +17,7 @@ import { database, type Database } from "./db/client";
 import { deliverableChannels, shopFlows } from "./db/flows";
 import { claimDue, forgetOutbox, releaseClaims, type Claim } from "./db/outbox";
 import { findShop, type Shop } from "./db/shops";
+import { flushReportCounts, holdReportCounts } from "./report-counters";
 import { profilesOf, stubFor } from "./routing";
 
 /** A lease outlives the slowest person's dispatch (deliveries time out after 10 s each). */
@@ -103,6 +104,7 @@ export async function dispatchDue(env: Env, now: number, options: DispatchOption
         gone.push(claim);
         continue;
       }
+      holdReportCounts(claim.shopId, result.counts);
       run.sent += result.sent;
       run.retried += result.retried;
       run.failed += result.failed;
@@ -113,6 +115,7 @@ export async function dispatchDue(env: Env, now: number, options: DispatchOption
     for (const [shopId, people] of groupByShop(gone)) await forgetOutbox(db, shopId, people);
     await releaseClaims(db, owner, claims);
   }
+  await flushReportCounts(db).catch((error: unknown) => console.error("report counters not written, kept for the next flush:", error));
   return run;
 }
 

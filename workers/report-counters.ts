@@ -31,6 +31,11 @@ export function queueReportCounts(
   );
 }
 
+/** Adds a shop's counts for a caller that flushes at its end (a cron run). */
+export function holdReportCounts(shopId: string, counts: readonly ReportCount[]): void {
+  buffer.hold(counts.map((count) => ({ ...count, shopId })));
+}
+
 /** Writes every pending count now (a report reads its own isolate's counts; tests force the write). */
 export function flushReportCounts(db: Database): Promise<void> {
   return buffer.flush(db);

@@ -4,6 +4,7 @@ import type { DecideRequest } from "../durable-objects/decisions";
 import type { ProfileObject } from "../durable-objects/profile-object";
 import type { IngestRequest, IngestResult, Moved } from "../durable-objects/profile-rpc";
 import type { Database } from "./db/client";
+import { resultSettings } from "./decisions";
 import { lookupOwners, ownerOf, type Owner } from "./db/identities";
 import type { Shop } from "./db/shops";
 import { ApiError } from "./errors";
@@ -196,5 +197,6 @@ export function emptyBatch(shop: Shop, receivedAt: number): IngestRequest {
     segmentRules: shop.settings.segments,
     receivedAt,
     viaHome: false,
+    results: resultSettings(shop),
   };
 }

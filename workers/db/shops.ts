@@ -34,6 +34,7 @@ function toShop(row: ShopRow): Shop {
       smart_sending_hours: stored.smart_sending_hours ?? DEFAULT_SETTINGS.smart_sending_hours,
       rate_limit: stored.rate_limit ?? DEFAULT_SETTINGS.rate_limit,
       quiet_hours: stored.quiet_hours === undefined ? DEFAULT_SETTINGS.quiet_hours : stored.quiet_hours,
+      attribution: stored.attribution ?? DEFAULT_SETTINGS.attribution,
       channels: { ...DEFAULT_SETTINGS.channels, ...stored.channels },
     },
     identitySecret: row.identitySecret,

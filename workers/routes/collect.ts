@@ -1,9 +1,11 @@
 import { planningFlows } from "../flow-planning";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import type { DecideRequest } from "../../durable-objects/decisions";
+import type { Shop } from "../db/shops";
 import { BROWSER_LIMITS, parseCollectBatch } from "../../core/batch";
 import { readJsonBody } from "../body";
 import { notePeople } from "../db/shops";
-import { decideRequest, learnFromInteractions, withCampaigns } from "../decisions";
+import { decideRequest, recordOutcomes, resultSettings, withCampaigns } from "../decisions";
 import { ApiError } from "../errors";
 import { settleIdentity } from "../identity";
 import { browserEvents } from "../identity-proofs";
@@ -13,6 +15,16 @@ import { authorizeSite } from "../middleware/site-key";
 import { deviceRoute, emptyBatch, ingestInto, profilesOf, rememberDevice } from "../routing";
 import { takeShopRate } from "../shop-rate";
 import type { AppEnv } from "../types";
+
+/** Decisions for the person a batch merged the device into. */
+async function decideAgain(c: Context<AppEnv>, shop: Shop, person: string, decide: DecideRequest, receivedAt: number) {
+  const profiles = profilesOf(c.env, shop);
+  const result = await ingestInto(profiles, person, { ...emptyBatch(shop, receivedAt), decide }, person, (request) =>
+    withCampaigns(c.var.db, shop, request),
+  );
+  await recordOutcomes(c.var.db, shop, result, c.executionCtx);
+  return result.decisions;
+}
 
 /**
  * `POST /v1/collect`: a browser batch. The device's anonymous id names its object directly (or
@@ -49,23 +61,17 @@ export const collect = new Hono<AppEnv>().use("/", browserCors).post("/", limitB
       receivedAt,
       viaHome: true,
       decide,
+      results: resultSettings(shop),
     },
     home,
     (request) => withCampaigns(c.var.db, shop, request),
   );
   if (result.stored > 0) await notePeople(c.var.db, shop);
-  await learnFromInteractions(c.var.db, shop, result.interactions, c.executionCtx);
+  await recordOutcomes(c.var.db, shop, result, c.executionCtx);
   const person = await settleIdentity(profiles, c.var.db, shop.id, result.profileId, result.tasks);
   rememberDevice(shop.id, anonymous_id, home, person);
   // This batch merged the device into another person: decide again as that person.
-  const decisions =
-    decide && person !== result.profileId
-      ? (
-          await ingestInto(profiles, person, { ...emptyBatch(shop, receivedAt), decide }, person, (request) =>
-            withCampaigns(c.var.db, shop, request),
-          )
-        ).decisions
-      : result.decisions;
+  const decisions = decide && person !== result.profileId ? await decideAgain(c, shop, person, decide, receivedAt) : result.decisions;
   return c.json({
     profile_id: person,
     decisions,

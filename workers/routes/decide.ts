@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { parseDecideBody } from "../../core/batch";
 import { readJsonBody } from "../body";
-import { decideRequest, withCampaigns } from "../decisions";
+import { decideRequest, recordOutcomes, withCampaigns } from "../decisions";
 import type { Shop } from "../db/shops";
 import { ApiError } from "../errors";
 import { limitBody } from "../middleware/body-limit";
@@ -52,6 +52,7 @@ export const decideRoute = new Hono<AppEnv>().use("/", browserCors).post("/", li
   const result = await ingestInto(profiles, start, { ...emptyBatch(shop, receivedAt), viaHome: start === home, decide }, home, (request) =>
     withCampaigns(c.var.db, shop, request),
   );
+  await recordOutcomes(c.var.db, shop, result, c.executionCtx);
   const explain = server && c.req.query("explain") === "1";
   return c.json({ profile_id: result.profileId, decisions: result.decisions, ...(explain ? { candidates: result.candidates } : {}) });
 });

@@ -5,7 +5,7 @@ import { readJsonBody } from "../body";
 import { mapWithConcurrency } from "../concurrency";
 import { lookupOwners } from "../db/identities";
 import { notePeople } from "../db/shops";
-import { learnFromInteractions } from "../decisions";
+import { recordOutcomes, resultSettings } from "../decisions";
 import { ApiError } from "../errors";
 import { settleIdentity } from "../identity";
 import { withoutProof } from "../identity-proofs";
@@ -58,10 +58,11 @@ export const serverEvents = new Hono<AppEnv>().post("/", secretKey, limitBody(SE
         flows,
         receivedAt,
         viaHome: route.start === route.home,
+        results: resultSettings(shop),
       },
       route.home,
     );
-    await learnFromInteractions(c.var.db, shop, result.interactions, c.executionCtx);
+    await recordOutcomes(c.var.db, shop, result, c.executionCtx);
     const person = await settleIdentity(profiles, c.var.db, shop.id, result.profileId, result.tasks);
     return { ...result, profileId: person };
   });

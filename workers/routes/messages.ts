@@ -6,6 +6,7 @@ import { findShop } from "../db/shops";
 import { ApiError } from "../errors";
 import { withDatabase } from "../middleware/database";
 import { follow, profilesOf } from "../routing";
+import { queueReportCounts } from "../report-counters";
 import type { AppEnv } from "../types";
 
 /** Signed tokens stay well below this (core/message-token.ts); longer ones are refused before any crypto. */
@@ -39,9 +40,17 @@ async function record(c: Context<AppEnv>, claims: MessageClaims, kind: "open" | 
   const shop = await findShop(c.var.db, claims.shop);
   if (!shop) throw linkNotFound();
   const { value } = await follow<MessageInteractionResult>(profilesOf(c.env, shop), claims.person, (stub) =>
-    stub.messageInteraction({ shopId: shop.id, messageId: claims.message, kind, channel: claims.channel, at }),
+    stub.messageInteraction({
+      shopId: shop.id,
+      messageId: claims.message,
+      kind,
+      channel: claims.channel,
+      at,
+      timezone: shop.settings.timezone,
+    }),
   );
   if (!value.ok) throw messageNotFound();
+  queueReportCounts(c.var.db, shop.id, value.counts ?? [], c.executionCtx);
 }
 
 /** Tells the person's object (following a merge) that the owner of the token's address confirmed it; 404 when it is not the address asked. */

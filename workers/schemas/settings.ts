@@ -101,6 +101,8 @@ export const settingsSchema = z.strictObject({
   /** The shop's own rate for browser and server batches, per edge isolate (see README). */
   rate_limit: z.strictObject({ per_second: z.number().min(1).max(100_000), burst: z.number().int().min(1).max(1_000_000) }),
   quiet_hours: z.strictObject({ start: clock, end: clock }).nullable(),
+  /** How long a click, and an impression or open, may credit an order (days). */
+  attribution: z.strictObject({ click_days: z.number().int().min(0).max(90), view_days: z.number().int().min(0).max(90) }),
   channels: z.strictObject({
     webhook: webhookChannelSchema.nullable(),
     email: emailChannelSchema.nullable(),
@@ -133,6 +135,7 @@ export const DEFAULT_SETTINGS: Omit<ShopSettings, "name"> = {
   smart_sending_hours: 16,
   rate_limit: { per_second: 1000, burst: 2000 },
   quiet_hours: { start: "21:00", end: "08:00" },
+  attribution: { click_days: 7, view_days: 1 },
   channels: { webhook: null, email: null, sms: null },
 };
 
