@@ -167,3 +167,40 @@ describe("campaign results over HTTP", () => {
     expect((await report(shop, id)).variants[0]).toMatchObject({ people: 1, impressions: 2, clicks: 2, conversions: 1, revenue: 25 });
   });
 });
+
+describe("the attribution setting", () => {
+  it("defaults to 7 click days and 1 view day, is changed key by key, and refuses bad values naming the field", async () => {
+    const shop = await createShop();
+    const read = async () => ((await (await api(shop, "GET", "/v1/settings")).json()) as { attribution: unknown }).attribution;
+    expect(await read()).toEqual({ click_days: 7, view_days: 1 });
+    expect((await api(shop, "PUT", "/v1/settings", { attribution: { view_days: 0 } })).status).toBe(200);
+    expect(await read()).toEqual({ click_days: 7, view_days: 0 });
+    for (const [attribution, field] of [
+      [{ click_days: -1 }, "attribution.click_days"],
+      [{ view_days: 91 }, "attribution.view_days"],
+      [{ view_days: 1.5 }, "attribution.view_days"],
+      [{ hours: 3 }, "attribution.hours"],
+    ] as const) {
+      const response = await api(shop, "PUT", "/v1/settings", { attribution });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { field: string } }).error.field).toBe(field);
+    }
+    expect(await read()).toEqual({ click_days: 7, view_days: 0 });
+  });
+
+  it("credits no order to an impression when the shop's view window is 0 days, but still to a click", async () => {
+    const shop = await createShop();
+    expect((await api(shop, "PUT", "/v1/settings", { attribution: { view_days: 0 } })).status).toBe(200);
+    const id = await campaign(shop);
+    const viewer = visitorId("viewer");
+    const [decision] = await send(shop, viewer, [], ["top_banner"]);
+    if (!decision) throw new Error("no decision");
+    await send(shop, viewer, [nudge("nudge_impression", decision)]);
+    await send(shop, viewer, [purchase("V-1", 10)]);
+    expect((await report(shop, id)).variants[0]).toMatchObject({ people: 1, conversions: 0, revenue: 0 });
+    const clicker = visitorId("clicker");
+    await shownAndClicked(shop, clicker);
+    await send(shop, clicker, [purchase("V-2", 12)]);
+    expect((await report(shop, id)).variants[0]).toMatchObject({ people: 2, conversions: 1, revenue: 12 });
+  });
+});
