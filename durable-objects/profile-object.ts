@@ -1,8 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import { claimTask, deviceTask, type AuditEntry, type IdentityTask, type MergeCause, type Route } from "../core/identity";
+import type { AuditEntry, MergeCause, Route } from "../core/identity";
 import { applyBatch, emptyProfile, type BatchOutcome } from "../core/profile";
 import { toApiProfile, type ApiProfile } from "../core/profile-view";
-import { fullBucket, takeTokens, type Bucket } from "../core/rate-limit";
 import type { SegmentRules } from "../core/segments";
 import type { ConsentMode, Identifier, ProfileState } from "../core/types";
 import { absorbInto, type AbsorbRequest, type AbsorbResult, type HandOver } from "./merging";
@@ -29,7 +28,8 @@ import { messageHistory } from "../core/flows/history";
 import type { DispatchRequest } from "./messaging";
 import { PersonFlows, type PersonHost } from "./person-flows";
 import { heldIdentifiers } from "./held-identifiers";
-import { ratePolicies } from "./rate-policies";
+import { identityTasks } from "./identity-tasks";
+import { PersonRate } from "./rate-policies";
 
 const COMPACT_EVERY_MS = 24 * 60 * 60 * 1000;
 /** An erasure job the Worker never confirmed is dropped after this long (it holds identifiers). */
@@ -48,9 +48,7 @@ export class ProfileObject extends DurableObject<Env> {
   private erased: boolean;
   /** Whether identity tasks are open (kept in memory, so a batch without any costs no query). */
   private openTasks: boolean;
-  private readonly policies: ReturnType<typeof ratePolicies>;
-  private batches: Bucket;
-  private events: Bucket;
+  private readonly rate: PersonRate;
   private compactionScheduled = false;
   private readonly absorbing = new Map<string, Promise<AbsorbResult>>();
   private readonly flows: PersonFlows;
@@ -64,10 +62,7 @@ export class ProfileObject extends DurableObject<Env> {
     this.currentRoute = this.store.route();
     this.erased = this.store.erasedAt() !== null;
     this.openTasks = this.store.tasks().length > 0;
-    const now = Date.now();
-    this.policies = ratePolicies(env);
-    this.batches = fullBucket(this.policies.batches, now);
-    this.events = fullBucket(this.policies.events, now);
+    this.rate = new PersonRate(env, Date.now());
   }
 
   get profileId(): string {
@@ -77,8 +72,8 @@ export class ProfileObject extends DurableObject<Env> {
   async ingest(request: IngestRequest): Promise<IngestResult> {
     const refused = this.refusal(request);
     if (refused) return refused;
-    const limited = this.takeRate(request.events.length, request.receivedAt);
-    if (limited) return limited;
+    const limited = this.rate.take(request.events.length, request.receivedAt);
+    if (limited) return { ok: false, code: "rate_limited", ...limited };
     const nudges = await checkNudges(
       this.env,
       request.shopId,
@@ -159,7 +154,7 @@ export class ProfileObject extends DurableObject<Env> {
   }
 
   private writeOutcome(outcome: BatchOutcome, request: IngestRequest): void {
-    const tasks = this.identityTasks(outcome, request);
+    const tasks = identityTasks(this.store, outcome, request);
     this.store.writeBatch(
       outcome.state,
       {
@@ -174,24 +169,6 @@ export class ProfileObject extends DurableObject<Env> {
     );
     this.state = outcome.state;
     if (tasks.length > 0) this.openTasks = true;
-  }
-
-  /**
-   * Identifiers the index must confirm: each one the stored events named that this person has not
-   * had confirmed yet (as proven, when it now is), and the devices a trusted server event tied to
-   * this person. Stored with the batch, so a failure before the Worker settles them loses nothing.
-   */
-  private identityTasks(outcome: BatchOutcome, request: IngestRequest): IdentityTask[] {
-    const cause = outcome.stored.find((event) => event.type === "identify") ?? outcome.stored[0];
-    const eventId = cause?.id ?? null;
-    const claims = outcome.namedIdentifiers
-      .filter((named) => !this.store.isClaimed(named, named.verified))
-      .map((named) => claimTask(named, named.verified, eventId));
-    if (request.source !== "server") return claims;
-    const devices = outcome.addedIdentifiers.flatMap((identifier) =>
-      identifier.kind === "anonymous_id" ? [deviceTask(identifier.value, eventId)] : [],
-    );
-    return [...claims, ...devices];
   }
 
   /**
@@ -415,18 +392,6 @@ export class ProfileObject extends DurableObject<Env> {
   private setRoute(route: Route): void {
     this.store.setRoute(route);
     this.currentRoute = route;
-  }
-
-  private takeRate(eventCount: number, now: number): IngestResult | null {
-    const batch = takeTokens(this.batches, 1, this.policies.batches, now);
-    const events = takeTokens(this.events, eventCount, this.policies.events, now);
-    if (!batch.ok || !events.ok) {
-      const retry = Math.max(batch.ok ? 0 : batch.retry_after_seconds, events.ok ? 0 : events.retry_after_seconds);
-      return { ok: false, code: "rate_limited", retryAfterSeconds: retry };
-    }
-    this.batches = batch.bucket;
-    this.events = events.bucket;
-    return null;
   }
 
   private async scheduleCompaction(): Promise<void> {
