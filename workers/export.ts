@@ -1,3 +1,4 @@
+import type { PersonResults } from "../core/results/person";
 import { messageHistory } from "../core/flows/history";
 import type { TrackedEvent } from "../core/types";
 import type { PersonExport } from "../durable-objects/profile-rpc";
@@ -20,6 +21,12 @@ async function* rowsOf<T>(person: ProfileStub, part: PagedPart): AsyncGenerator<
 interface EventRow {
   received_at: number;
   body: string;
+}
+
+/** What the person counted as in campaign and flow results: touches (with their times), memberships and credited orders. */
+function resultsExport(results: PersonResults | undefined) {
+  if (!results) return null;
+  return { ...results, touches: results.touches.map((touch) => ({ ...touch, at: iso(touch.at) })) };
 }
 
 /**
@@ -57,6 +64,7 @@ export function exportStream(person: ProfileStub, data: PersonExport): ReadableS
         campaign_history: head.state?.campaigns ?? {},
         messages: head.state ? messageHistory(head.state) : [],
         assignments: head.state?.assignments ?? {},
+        results: resultsExport(head.state?.results),
       }).slice(1)}`,
     );
     await writer.close();

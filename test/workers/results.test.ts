@@ -204,3 +204,24 @@ describe("the attribution setting", () => {
     expect((await report(shop, id)).variants[0]).toMatchObject({ people: 2, conversions: 1, revenue: 12 });
   });
 });
+
+describe("a person's results in their export", () => {
+  it("lists their touches and the orders credited to a campaign", async () => {
+    const shop = await createShop();
+    const id = await campaign(shop);
+    const anon = visitorId("exported");
+    await shownAndClicked(shop, anon);
+    await send(shop, anon, [purchase("E-1", 15)]);
+    const response = await api(shop, "GET", `/v1/profiles/anonymous_id:${anon}/export`);
+    expect(response.status).toBe(200);
+    const { results } = (await response.json()) as {
+      results: { touches: { kind: string; at: string; target: { id: string } }[]; orders: Record<string, { amount: number }> };
+    };
+    expect(results.touches.map((touch) => [touch.kind, touch.target.id])).toEqual([
+      ["view", id],
+      ["click", id],
+    ]);
+    expect(results.touches[0]?.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(results.orders["E-1"]?.amount).toBe(1500);
+  });
+});
