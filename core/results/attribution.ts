@@ -3,14 +3,12 @@
  * click within the click window wins; without one, the last impression, held-out decision or
  * message open within the view window. An order is credited once, to at most one target.
  */
-import { HOLDOUT_PART, type ReportSubject } from "./types";
+import { HOLDOUT_PART } from "./types";
 
 export interface AttributionWindows {
   click_days: number;
   view_days: number;
 }
-
-export const DEFAULT_ATTRIBUTION: AttributionWindows = { click_days: 7, view_days: 1 };
 
 /** What a touch or an order is credited to: a campaign's variant (or its holdout), or a flow's step. */
 export type Target = { subject: "campaign"; id: string; part: string } | { subject: "flow"; id: string; part: string };
@@ -40,12 +38,8 @@ export function targetKey(target: Target): string {
   return `${target.subject}:${target.id}:${target.part}`;
 }
 
-export function sameTarget(a: Target, b: Target): boolean {
+function sameTarget(a: Target, b: Target): boolean {
   return a.subject === b.subject && a.id === b.id && a.part === b.part;
-}
-
-export function subjectOf(target: Target): ReportSubject {
-  return target.subject;
 }
 
 /** The latest touch of a kind at or before `at` and no older than `days`. */
@@ -69,7 +63,7 @@ export function attribute(touches: readonly Touch[], at: number, windows: Attrib
 
 /** Touches kept per person: the newest, and none older than any window can reach. */
 export const MAX_TOUCHES = 50;
-export const MAX_WINDOW_DAYS = 90;
+const MAX_WINDOW_DAYS = 90;
 
 /**
  * Adds a touch, keeping the list bounded. A view of a target already viewed within the last

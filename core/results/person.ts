@@ -59,7 +59,7 @@ export function count(target: Target, day: string, metric: ReportMetric, n = 1, 
 }
 
 /** Money in hundredths, so that counters add up exactly. */
-export const toHundredths = (value: number): number => Math.round(value * 100);
+const toHundredths = (value: number): number => Math.round(value * 100);
 
 /** A person joins a campaign's variant or holdout once: `people` counts them on that day. */
 function join(results: PersonResults, target: Target, day: string): ResultsChange {
