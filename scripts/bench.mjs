@@ -18,9 +18,17 @@
 // `flows` (scripts/lib/flows-bench.mjs, runs last): cron drains of due flow messages through a local
 // webhook receiver, BENCH_FLOW_MESSAGES (default 10000) per scenario; BENCH_ONLY=flows runs only it,
 // BENCH_ONLY=flows-faults (or another of its scenarios) only that one.
+// `collect-results` (scripts/lib/results-bench.mjs): collects that each report a fresh decision's
+// verified nudge_impression (some also its click), chained per visitor, then the campaign report's
+// impressions and clicks against those sent; `collect-banner` is the same batch without the
+// impression. Every scenario's D1 statements per request come from the Worker's
+// `Server-Timing: db;desc="N queries"` (the D1/req column).
 // Output: a table on stdout, bench-results/latest.json, wrangler's output in bench-results/wrangler.log.
 //
-// Adding a scenario: append an object to SCENARIOS ({name, route, request(n, run), pool?});
+// Adding a scenario: append an object to SCENARIOS ({name, route, request(n, run), pool?, prepare(baseUrl)?,
+// sent(n)?, response(n, status, body)?, after(baseUrl, row)?}): `sent` is told each request number
+// written, `response` gets its answer, `after` runs once the scenario was measured and may add
+// figures to its row;
 // adding a target: append to TARGETS. `request` returns {method, path, headers?, body?} for the
 // n-th request of the scenario (n counts up across warm-up and measurement, so ids stay unique).
 // `pool` is the number of distinct people the scenario rotates over (n % pool): the warm-up sends
@@ -35,6 +43,7 @@ import autocannon from "autocannon";
 import { buildSnippet } from "./build-snippet.mjs";
 import { benchSnippet } from "./lib/browser-bench.mjs";
 import { benchFlows, FLOW_SCENARIO_NAMES, printTable as printFlowsTable } from "./lib/flows-bench.mjs";
+import { printResultsCounting, resultsScenarios } from "./lib/results-bench.mjs";
 import { freePort, offlineEnv, prepareDatabase, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
 
 const SECONDS = positive("BENCH_SECONDS", 10);
@@ -161,6 +170,8 @@ const SCENARIOS = [
       }),
     }),
   },
+  // `collect-results` and its control `collect-banner` (the same batch without the impression).
+  ...resultsScenarios({ origin: ORIGIN, siteKey: SITE_KEY, secretKey: SECRET_KEY, visitors: VISITORS }),
 ];
 
 const PLACEMENTS = ["top_banner", "popup", "inline:hero"];
@@ -270,9 +281,17 @@ function machine() {
   };
 }
 
-/** One autocannon run of a scenario, for `seconds` or for `amount` requests. */
+/** The central-database statements a request cost, from the Worker's `Server-Timing: db;desc="N queries"`. */
+function dbQueries(headers) {
+  const timing = [headers?.["server-timing"] ?? headers?.["Server-Timing"] ?? []].flat().join(", ");
+  const match = /db;desc="(\d+) queries"/.exec(timing);
+  return match ? Number(match[1]) : null;
+}
+
+/** One autocannon run of a scenario, for `seconds` or for `amount` requests; `result.db_queries` tallies Server-Timing. */
 async function load(scenario, baseUrl, run, { seconds, amount }) {
   const first = scenario.request(run.counters[scenario.name]++, run);
+  const db = { responses: 0, queries: 0, max: 0 };
   const result = await autocannon({
     url: baseUrl,
     connections: Math.min(scenario.connections ?? CONNECTIONS, amount ?? Infinity),
@@ -281,12 +300,28 @@ async function load(scenario, baseUrl, run, { seconds, amount }) {
     requests: [
       {
         ...first,
-        setupRequest: (request) => ({ ...request, ...scenario.request(run.counters[scenario.name]++, run) }),
+        // Each request is built right before it is written; the context carries its number to its answer.
+        setupRequest: (request, context) => {
+          const n = run.counters[scenario.name]++;
+          context.n = n;
+          const built = { ...request, ...scenario.request(n, run) };
+          scenario.sent?.(n);
+          return built;
+        },
+        onResponse: (status, body, context, headers) => {
+          const queries = dbQueries(headers);
+          if (queries !== null) {
+            db.responses += 1;
+            db.queries += queries;
+            db.max = Math.max(db.max, queries);
+          }
+          scenario.response?.(context.n, status, body);
+        },
       },
     ],
   });
   await settle(baseUrl);
-  return result;
+  return { ...result, db_queries: db };
 }
 
 /** autocannon stops without waiting for the server's backlog: let it drain before the next run. */
@@ -318,9 +353,12 @@ async function warmUp(scenario, baseUrl, run) {
 
 /** One request of each scenario before the load, so a broken route fails loudly instead of being measured. */
 async function smokeCheck(scenario, baseUrl, run) {
-  const { method, path: urlPath, headers, body } = scenario.request(run.counters[scenario.name]++, run);
+  const n = run.counters[scenario.name]++;
+  const { method, path: urlPath, headers, body } = scenario.request(n, run);
+  scenario.sent?.(n);
   const response = await fetch(baseUrl + urlPath, { method, headers, body });
   const text = await response.text();
+  scenario.response?.(n, response.status, text);
   if (!response.ok) throw new Error(`${scenario.route} answered ${response.status} before the load: ${text.slice(0, 500)}`);
 }
 
@@ -344,6 +382,9 @@ function summarize(scenario, result) {
     timeouts: result.timeouts,
     status_codes: codes,
     duration_s: result.duration,
+    // Statements prepared against D1 before the answer; writes in `waitUntil` after it are not in the header.
+    db_queries_per_request: result.db_queries.responses > 0 ? result.db_queries.queries / result.db_queries.responses : null,
+    db_queries_max: result.db_queries.responses > 0 ? result.db_queries.max : null,
   };
 }
 
@@ -354,7 +395,7 @@ function compare(actual, op, expected) {
 const fmt = (value, digits = 1) => (value === null || value === undefined || Number.isNaN(value) ? "-" : value.toFixed(digits));
 
 function printTable(rows) {
-  const header = ["route", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "thr. ratio", "p99 ratio"];
+  const header = ["route", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "thr. ratio", "p99 ratio", "D1/req"];
   // Ratios are against the /healthz run measured right before the scenario.
   const lines = rows.map((row) => [
     row.route,
@@ -365,6 +406,7 @@ function printTable(rows) {
     String(row.errors + row.timeouts),
     `${fmt(row.throughput_ratio, 2)}x`,
     `${fmt(row.p99_ratio, 2)}x`,
+    fmt(row.db_queries_per_request, 2),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
   const render = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
@@ -406,11 +448,17 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
     row.p99_ratio = base.latency_ms.p99 > 0 ? row.latency_ms.p99 / base.latency_ms.p99 : null;
     base.throughput_ratio = 1;
     base.p99_ratio = 1;
+    if (scenario.after) await scenario.after(baseUrl, row);
     rows.push(base, row);
   }
   const unmerged = rows.find((row) => row.name === "collect");
   for (const row of rows.filter((r) => r.name === "collect-merged")) {
     row.vs_unmerged = unmerged?.throughput_ratio ? row.throughput_ratio / unmerged.throughput_ratio : null;
+  }
+  const control = rows.find((row) => row.name === "collect-banner");
+  for (const row of rows.filter((r) => r.name === "collect-results")) {
+    row.vs_collect = unmerged?.throughput_ratio ? row.throughput_ratio / unmerged.throughput_ratio : null;
+    row.vs_control = control?.throughput_ratio ? row.throughput_ratio / control.throughput_ratio : null;
   }
   const baseRows = rows.filter((row) => row.name === baseline.name);
   const [firstBase] = baseRows;
@@ -436,6 +484,17 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
   const coreHz = await benchCore();
   if (coreHz !== null)
     console.log(`pure core: ${Math.round(coreHz)} decisions per second for one profile against 100 campaigns (3 placements)`);
+  const counting = rows.find((row) => row.name === "collect-results");
+  if (counting) {
+    const perRequest = (name) => fmt(rows.find((row) => row.name === name)?.db_queries_per_request, 2);
+    console.log(
+      `D1 statements per request (Server-Timing, before the answer): collect ${perRequest("collect")}, collect-banner ${perRequest("collect-banner")}, collect-results ${perRequest("collect-results")}`,
+    );
+    console.log(
+      `collect-results throughput ratio: ${fmt(counting.vs_collect, 2)}x the collect ratio, ${fmt(counting.vs_control, 2)}x the collect-banner ratio`,
+    );
+    printResultsCounting(counting);
+  }
   const merges = rows.find((row) => row.name === "identify-merge");
   if (merges)
     console.log(
