@@ -8,7 +8,8 @@ import { confirmOptIn, optInDueAt } from "../core/flows/opt-in";
 import { emptyFlowState, nextDueAt, recordInteraction } from "../core/flows/state";
 import type { DeliveryOutcome, SendOrder } from "../core/flows/types";
 import type { BatchOutcome } from "../core/profile";
-import { resultsOfDispatch, resultsOfInteraction } from "../core/results/flows";
+import { resultsOfCheck, resultsOfDeliveries, resultsOfInteraction, resultsOfPlanning } from "../core/results/flows";
+import { DEFAULT_RESULT_SETTINGS } from "../core/results/person";
 import type { ReportCount } from "../core/results/types";
 import type { ProfileState } from "../core/types";
 import { mapWithConcurrency } from "../workers/concurrency";
@@ -60,11 +61,13 @@ export class PersonFlows {
     this.marks = new OutboxMarks(storage);
   }
 
-  /** The batch's effect on the person's flow runs, planned into the state it writes. */
-  planned(outcome: BatchOutcome, request: IngestRequest): BatchOutcome {
-    if (!request.flows) return outcome;
+  /** The batch's effect on the person's flow runs, planned into the state it writes, and the steps it ended as counts. */
+  planned(outcome: BatchOutcome, request: IngestRequest): { outcome: BatchOutcome; counts: ReportCount[] } {
+    if (!request.flows) return { outcome, counts: [] };
     const { consentMode, segmentRules, receivedAt } = request;
-    return { ...outcome, state: planAfterBatch(outcome.state, outcome.stored, request.flows, consentMode, segmentRules, receivedAt) };
+    const state = planAfterBatch(outcome.state, outcome.stored, request.flows, consentMode, segmentRules, receivedAt);
+    const timezone = request.results?.timezone ?? DEFAULT_RESULT_SETTINGS.timezone;
+    return { outcome: { ...outcome, state }, counts: resultsOfPlanning(outcome.state.flows, state.flows, receivedAt, timezone) };
   }
 
   /**
@@ -74,8 +77,10 @@ export class PersonFlows {
    */
   async dispatch(state: ProfileState, request: DispatchRequest): Promise<DispatchResult> {
     const secret = tokenSecret(this.env);
+    const { timezone } = request.settings;
     const prepared = prepareSends(state, request);
     this.keep(prepared.state);
+    const counts = resultsOfCheck(state.flows, prepared.state.flows, prepared.sends, request.now, timezone);
     const outcomes = await mapWithConcurrency(
       prepared.sends,
       SENDS_IN_FLIGHT,
@@ -85,13 +90,10 @@ export class PersonFlows {
       ],
     );
     const now = this.host.state();
-    let counts: ReportCount[] = [];
     if (now && this.host.active()) {
-      const settled = applyOutcomes(now, outcomes, request.now);
-      const sent = prepared.sends;
-      const resulted = resultsOfDispatch(settled, prepared.notes, sent, request.now, request.settings.timezone);
-      this.keep(resulted.state);
-      counts = resulted.counts;
+      const settled = resultsOfDeliveries(now, applyOutcomes(now, outcomes, request.now), request.now, timezone);
+      this.keep(settled.state);
+      counts.push(...settled.counts);
     }
     await this.tellOutbox(request.shopId, "dispatch");
     return { status: "done", ...summarize(prepared.notes, outcomes, nextWorkAt(this.host.state())), counts };

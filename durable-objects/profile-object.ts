@@ -102,7 +102,11 @@ export class ProfileObject extends DurableObject<Env> {
       batchIdentifiers: request.batchIdentifiers,
     });
     const { outcome, counts } = resultsOfBatch(applied, request.results ?? DEFAULT_RESULT_SETTINGS);
-    if (outcome.stored.length > 0) this.writeOutcome(this.flows.planned(outcome, request), request);
+    if (outcome.stored.length > 0) {
+      const planned = this.flows.planned(outcome, request);
+      this.writeOutcome(planned.outcome, request);
+      counts.push(...planned.counts);
+    }
     // A visitor with nothing stored yet is decided for as an empty profile, and stays unstored.
     const decided = request.decide ? this.decide(request, this.state ?? current) : null;
     await this.scheduleCompaction();

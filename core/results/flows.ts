@@ -4,7 +4,6 @@
  * recipients. Opens and clicks are also touches that may credit a later order.
  */
 import { localDay } from "../time-zone";
-import type { CheckNote } from "../flows/send-check";
 import { OPT_IN_FLOW_ID } from "../flows/opt-in";
 import { findMessage } from "../flows/state";
 import type { FlowState, MessageInteraction, SendOrder } from "../flows/types";
@@ -16,40 +15,71 @@ import type { ReportCount } from "./types";
 /** The double opt-in confirmation belongs to no flow of the shop: it is not reported. */
 const reported = (flowId: string): boolean => flowId !== OPT_IN_FLOW_ID;
 
+const SKIPPED = new Set(["skipped", "unknown"]);
+
 /**
- * Counts of one dispatch: the check's skips and exits, first attempts as `sent`, and what each
- * delivery settled into (`delivered`, `failed`, or skipped when its run ended meanwhile), read from
- * the state after the outcomes were applied. Delivered messages make the person the flow's recipient.
+ * What changed between two flow states of one person, as counts: each step that settled as
+ * `delivered`, `failed` or skipped (with its reason; `unknown` is an interrupted send) since
+ * `before`. Callers diff states with no await between them, so each change is counted once,
+ * wherever it happened (planning a batch, the send-time check, a delivery's outcome).
  */
-export function resultsOfDispatch(
-  state: ProfileState,
-  notes: readonly CheckNote[],
+function settledSteps(before: FlowState | undefined, after: FlowState | undefined, day: string): ReportCount[] {
+  const counts: ReportCount[] = [];
+  for (const run of after?.runs ?? []) {
+    const earlier = before?.runs.find((candidate) => candidate.id === run.id);
+    for (const [stepId, step] of Object.entries(run.steps)) {
+      const was = earlier?.steps[stepId];
+      if (was?.status === step.status) continue;
+      const target = flowTarget(run.flow_id, stepId);
+      if (step.status === "sent") counts.push(count(target, day, "delivered"));
+      else if (step.status === "failed") counts.push(count(target, day, "failed"));
+      else if (SKIPPED.has(step.status)) counts.push(count(target, day, `skipped:${step.reason ?? step.status}`));
+    }
+  }
+  return counts;
+}
+
+/** Steps a batch's planning ended (a purchase exits a cart run, a run started too late is `stale`). */
+export function resultsOfPlanning(
+  before: FlowState | undefined,
+  after: FlowState | undefined,
+  now: number,
+  timezone: string,
+): ReportCount[] {
+  return settledSteps(before, after, localDay(now, timezone));
+}
+
+/** The send-time check's part of a dispatch: what it skipped or ended, and first attempts as `sent`. */
+export function resultsOfCheck(
+  before: FlowState | undefined,
+  after: FlowState | undefined,
   orders: readonly SendOrder[],
   now: number,
   timezone: string,
-): { state: ProfileState; counts: ReportCount[] } {
+): ReportCount[] {
   const day = localDay(now, timezone);
-  const counts: ReportCount[] = [];
-  for (const note of notes) {
-    if ((note.outcome === "skipped" || note.outcome === "exited") && reported(note.flow_id))
-      counts.push(count(flowTarget(note.flow_id, note.step_id), day, `skipped:${note.reason}`));
+  const sent = orders.filter((order) => reported(order.flow_id) && order.attempt === 1);
+  return [...settledSteps(before, after, day), ...sent.map((order) => count(flowTarget(order.flow_id, order.step_id), day, "sent"))];
+}
+
+/**
+ * The deliveries' part of a dispatch: what each settled into, from the state before and after
+ * the outcomes were applied; a delivered message makes the person its flow's recipient (once).
+ */
+export function resultsOfDeliveries(
+  before: ProfileState,
+  after: ProfileState,
+  now: number,
+  timezone: string,
+): { state: ProfileState; counts: ReportCount[] } {
+  const counts = settledSteps(before.flows, after.flows, localDay(now, timezone));
+  let results = after.results;
+  for (const delivered of counts.filter((c) => c.metric === "delivered")) {
+    const recipient = recordRecipient(results ?? emptyResults(), delivered.subject_id, now, timezone);
+    results = recipient.results;
+    counts.push(...recipient.counts);
   }
-  let results = state.results;
-  const flows: FlowState | undefined = state.flows;
-  for (const order of orders) {
-    if (!reported(order.flow_id)) continue;
-    const target = flowTarget(order.flow_id, order.step_id);
-    if (order.attempt === 1) counts.push(count(target, day, "sent"));
-    const step = flows ? findMessage(flows, order.message_id)?.step : undefined;
-    if (step?.status === "sent") {
-      counts.push(count(target, day, "delivered"));
-      const recipient = recordRecipient(results ?? emptyResults(), order.flow_id, now, timezone);
-      results = recipient.results;
-      counts.push(...recipient.counts);
-    } else if (step?.status === "failed") counts.push(count(target, day, "failed"));
-    else if (step?.status === "skipped") counts.push(count(target, day, `skipped:${step.reason ?? "ended"}`));
-  }
-  return { state: results === state.results ? state : { ...state, results }, counts };
+  return { state: results === after.results ? after : { ...after, results }, counts };
 }
 
 /**

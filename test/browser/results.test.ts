@@ -41,9 +41,7 @@ beforeEach(async () => {
   page = await context.newPage();
   problems = [];
   page.on("console", (message) => {
-    // /dashboard names no icon, so Chromium asks for /favicon.ico and logs its 404: not this test's subject.
-    const favicon = message.location().url.endsWith("/favicon.ico");
-    if (message.type() === "error" && !favicon) problems.push(message.text());
+    if (message.type() === "error") problems.push(message.text());
   });
   page.on("pageerror", (error) => problems.push(String(error)));
 });

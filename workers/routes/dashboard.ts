@@ -47,6 +47,7 @@ const PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Nudge dashboard</title>
+<link rel="icon" href="data:,">
 <style>${styles}${PAGE_STYLE}</style>
 </head>
 <body>
