@@ -23,7 +23,7 @@ export const COLOURS = {
 const HEIGHT = 220;
 
 function numberAt(row: DailyRow, key: string): number {
-  const value = row[key];
+  const value: unknown = (row as unknown as Record<string, unknown>)[key];
   return typeof value === "number" && Number.isFinite(value) ? value : 0;
 }
 

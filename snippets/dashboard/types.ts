@@ -23,66 +23,13 @@ export interface Flow {
   [field: string]: unknown;
 }
 
+/** A day of a report's `daily` series; the charts read its counts by name. */
 export interface DailyRow {
   date: string;
-  [metric: string]: number | string;
 }
 
-export interface VariantResult {
-  variant_id: string;
-  people: number;
-  impressions: number;
-  clicks: number;
-  dismissals: number;
-  conversions: number;
-  revenue: number;
-  conversion_rate: number;
-}
-
-export interface HoldoutResult {
-  people: number;
-  conversions: number;
-  revenue: number;
-  conversion_rate: number;
-}
-
-export interface Uplift {
-  absolute: number;
-  ci95: [number, number];
-  method: string;
-}
-
-export interface CampaignReport {
-  campaign_id: string;
-  from: string;
-  to: string;
-  variants: VariantResult[];
-  holdout: HoldoutResult;
-  uplift: Uplift | null;
-  daily: DailyRow[];
-}
-
-export interface StepResult {
-  step_id: string;
-  sent: number;
-  skipped: Record<string, number>;
-  delivered: number;
-  opened: number;
-  clicked: number;
-  converted: number;
-  revenue: number;
-}
-
-export interface FlowReport {
-  flow_id: string;
-  from: string;
-  to: string;
-  recipients: number;
-  revenue: number;
-  revenue_per_recipient: number;
-  steps: StepResult[];
-  daily: DailyRow[];
-}
+/** The reports' shapes are the API's own (the pure core that builds them). */
+export type { CampaignReport, FlowReport, HoldoutResult, StepResult, Uplift, VariantResult } from "../../core/results/report";
 
 export interface DateRange {
   from?: string;
