@@ -486,13 +486,16 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
     console.log(`pure core: ${Math.round(coreHz)} decisions per second for one profile against 100 campaigns (3 placements)`);
   const counting = rows.find((row) => row.name === "collect-results");
   if (counting) {
-    const perRequest = (name) => fmt(rows.find((row) => row.name === name)?.db_queries_per_request, 2);
-    console.log(
-      `D1 statements per request (Server-Timing, before the answer): collect ${perRequest("collect")}, collect-banner ${perRequest("collect-banner")}, collect-results ${perRequest("collect-results")}`,
-    );
-    console.log(
-      `collect-results throughput ratio: ${fmt(counting.vs_collect, 2)}x the collect ratio, ${fmt(counting.vs_control, 2)}x the collect-banner ratio`,
-    );
+    const perRequest = ["collect", "collect-banner", "collect-results"]
+      .map((name) => rows.find((row) => row.name === name))
+      .filter(Boolean)
+      .map((row) => `${row.name} ${fmt(row.db_queries_per_request, 2)} (max ${row.db_queries_max ?? "-"})`);
+    console.log(`D1 statements per request (Server-Timing, before the answer): ${perRequest.join(", ")}`);
+    const versus = [
+      counting.vs_collect === undefined || counting.vs_collect === null ? null : `${fmt(counting.vs_collect, 2)}x the collect ratio`,
+      counting.vs_control === null ? null : `${fmt(counting.vs_control, 2)}x the collect-banner ratio`,
+    ].filter(Boolean);
+    if (versus.length) console.log(`collect-results throughput ratio: ${versus.join(", ")}`);
     printResultsCounting(counting);
   }
   const merges = rows.find((row) => row.name === "identify-merge");

@@ -47,7 +47,9 @@ export function resultsScenarios({ origin, siteKey, secretKey, visitors }) {
     /** request number → what it carried, until its answer is read. */
     inFlight: new Map(),
     sent: { requests: 0, impressions: 0, clicks: 0, without_decision: 0 },
-    answered: { impressions: 0, clicks: 0, duplicate_batches: 0, non_2xx: 0 },
+    answered: { requests: 0, impressions: 0, clicks: 0, duplicate_batches: 0, non_2xx: 0 },
+    /** Answers other than 2xx, by status, and the nudge events they carried (stored by nobody). */
+    refused: { statuses: {}, impressions: 0, clicks: 0, first_answer: null },
     before: null,
   };
 
@@ -179,8 +181,13 @@ export function resultsScenarios({ origin, siteKey, secretKey, visitors }) {
       const carried = state.inFlight.get(n);
       state.inFlight.delete(n);
       if (!carried) return;
+      state.answered.requests += 1;
       if (status < 200 || status >= 300) {
         state.answered.non_2xx += 1;
+        state.refused.statuses[status] = (state.refused.statuses[status] ?? 0) + 1;
+        state.refused.first_answer ??= text.slice(0, 300);
+        if (carried.impression) state.refused.impressions += 1;
+        if (carried.click) state.refused.clicks += 1;
         return;
       }
       const answer = JSON.parse(text);
@@ -198,25 +205,27 @@ export function resultsScenarios({ origin, siteKey, secretKey, visitors }) {
     async after(baseUrl, row) {
       const after = await settledReport(baseUrl);
       const counted = { impressions: after.impressions - state.before.impressions, clicks: after.clicks - state.before.clicks };
-      const unanswered = state.sent.requests - state.answered.impressions - state.answered.duplicate_batches - state.answered.non_2xx;
+      // What the Worker can have counted: every event sent, but for those of refused (non-2xx) requests.
+      const most = { impressions: state.sent.impressions - state.refused.impressions, clicks: state.sent.clicks - state.refused.clicks };
       row.results_counting = {
         campaign_id: state.campaignId,
         sent: { ...state.sent },
         answered_as_stored: { impressions: state.answered.impressions, clicks: state.answered.clicks },
         duplicate_batches: state.answered.duplicate_batches,
         non_2xx: state.answered.non_2xx,
+        refused: { ...state.refused, statuses: { ...state.refused.statuses } },
         // Requests in flight when a load run stopped: the Worker may have counted them, the bench never read their answer.
-        unanswered: Math.max(0, unanswered),
+        unanswered: state.sent.requests - state.answered.requests,
         report_before: state.before,
         report_after: after,
         counted_by_report: counted,
         // Exact when the Worker finished the requests whose answers the bench never read.
-        counts_equal_sent: counted.impressions === state.sent.impressions && counted.clicks === state.sent.clicks,
+        counts_equal_sent: counted.impressions === most.impressions && counted.clicks === most.clicks,
         counts_match:
           counted.impressions >= state.answered.impressions &&
-          counted.impressions <= state.sent.impressions &&
+          counted.impressions <= most.impressions &&
           counted.clicks >= state.answered.clicks &&
-          counted.clicks <= state.sent.clicks,
+          counted.clicks <= most.clicks,
       };
     },
   };
@@ -233,13 +242,19 @@ export function resultsScenarios({ origin, siteKey, secretKey, visitors }) {
   return [collectResults, collectBanner];
 }
 
-/** Prints the counting check of the `collect-results` row. */
+const refusals = (refused) => {
+  const statuses = Object.entries(refused.statuses);
+  if (statuses.length === 0) return "";
+  return ` (${statuses.map(([status, n]) => `${status}×${n}`).join(", ")}, carrying ${refused.impressions} impressions and ${refused.clicks} clicks, not counted in "sent"; the first said ${refused.first_answer})`;
+};
+
+/** Prints the counting check of the `collect-results` row; "sent" leaves out what refused (non-2xx) requests carried. */
 export function printResultsCounting(row) {
   const r = row.results_counting;
   if (!r) return;
   console.log(
-    `results counting (${r.campaign_id}): impressions sent ${r.sent.impressions}, answered as stored ${r.answered_as_stored.impressions}, counted by the report ${r.counted_by_report.impressions}; ` +
-      `clicks sent ${r.sent.clicks}, answered as stored ${r.answered_as_stored.clicks}, counted ${r.counted_by_report.clicks} ` +
-      `(${r.unanswered} requests unanswered when a load stopped, ${r.sent.without_decision} without a decision to report, ${r.duplicate_batches} duplicate batches, ${r.non_2xx} non-2xx) → ${r.counts_equal_sent ? "counted = sent" : r.counts_match ? "answered <= counted <= sent" : "MISMATCH"}`,
+    `results counting (${r.campaign_id}): impressions sent ${r.sent.impressions - r.refused.impressions}, answered as stored ${r.answered_as_stored.impressions}, counted by the report ${r.counted_by_report.impressions}; ` +
+      `clicks sent ${r.sent.clicks - r.refused.clicks}, answered as stored ${r.answered_as_stored.clicks}, counted ${r.counted_by_report.clicks} ` +
+      `(${r.unanswered} requests unanswered when a load stopped, ${r.sent.without_decision} without a decision to report, ${r.duplicate_batches} duplicate batches, ${r.non_2xx} non-2xx${refusals(r.refused)}) → ${r.counts_equal_sent ? "counted = sent" : r.counts_match ? "answered as stored <= counted <= sent" : "MISMATCH"}`,
   );
 }
