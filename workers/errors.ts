@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ValidationFailure } from "../core/validation";
 
-/** The one error class of the API: thrown anywhere, turned into the SPEC §4 error shape by `onError`. */
+/** The one error class of the API: thrown anywhere, turned into the API's error shape by `onError`. */
 export class ApiError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,

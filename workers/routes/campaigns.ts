@@ -30,7 +30,7 @@ async function campaignBody(request: Request): Promise<Campaign> {
 
 const notFound = () => new ApiError(404, "campaign_not_found", "This shop has no campaign with this id");
 
-/** On-site campaigns (SPEC §5): validated as a whole; a refused request stores nothing. */
+/** On-site campaigns (see the README): validated as a whole; a refused request stores nothing. */
 export const campaignsRoute = new Hono<AppEnv>()
   .get("/", secretKey, async (c) => c.json({ campaigns: await listCampaigns(c.var.db, c.var.shop.id) }))
   .post("/", secretKey, limitBody(MANAGEMENT_BODY_LIMIT), async (c) => {
