@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "./bandit";
+import { compileCampaigns } from "./compiled-campaigns";
 import { decide, type DecidableCampaign, type DecisionTrigger } from "./decide";
 import vectors from "./decide.vectors.json";
 
@@ -62,38 +63,51 @@ function inputFor(placement: string, campaign: DecidableCampaign, seed: number) 
   };
 }
 
+/** Each vector runs on the interpreter and on the compiled path, with and without explanations. */
+const PATHS = [
+  { path: "interpreted", compile: false, explain: true },
+  { path: "compiled", compile: true, explain: true },
+  { path: "compiled, unexplained", compile: true, explain: false },
+] as const;
+
 describe("decisions (JSON vectors)", () => {
-  it.each((vectors as Vector[]).map((v) => [v.name, v] as const))("%s", (_name, v) => {
-    const campaigns = v.campaigns.map(campaignOf);
-    // A sticky holdout stands for "this person fell in the holdout".
-    const assignments = Object.fromEntries(v.campaigns.filter((c) => c.forceHoldout).map((c) => [c.id, { variant_id: null, at: 1 }]));
-    const out = decide({
-      placements: v.placements,
-      campaigns,
-      subject: { profile: v.profile, context: {} },
-      history: {},
-      assignments,
-      boughtItems: v.bought ?? {},
-      personId: "person-1",
-      now: Date.parse("2026-11-27T12:00:00Z"),
-      shopTimezone: "UTC",
-      bandit: {},
-      random: mulberry32(1),
-    });
-    expect(out.decisions.map((d) => [d.placement, d.campaign_id])).toEqual(v.decisions);
-    for (const [campaignId, reason] of Object.entries(v.skipped ?? {})) {
-      const candidate = out.candidates.find((c) => c.campaign_id === campaignId);
-      expect(candidate?.outcome).toBe("skipped");
-      expect(candidate?.reason.startsWith(reason)).toBe(true);
-    }
-    for (const candidate of out.candidates) expect(candidate.reason.length).toBeGreaterThan(0);
-    for (const [campaignId, trigger] of Object.entries(v.triggers ?? {})) {
-      const decision = out.decisions.find((d) => d.campaign_id === campaignId);
-      expect(decision).toBeDefined();
-      if (trigger === null) expect(decision && "trigger" in decision).toBe(false);
-      else expect(decision?.trigger).toEqual(trigger);
-    }
-  });
+  it.each(PATHS.flatMap(({ path, compile, explain }) => (vectors as Vector[]).map((v) => [path, v.name, v, compile, explain] as const)))(
+    "%s: %s",
+    (_path, _name, v, compile, explain) => {
+      const list = v.campaigns.map(campaignOf);
+      const campaigns = compile ? compileCampaigns(list) : list;
+      // A sticky holdout stands for "this person fell in the holdout".
+      const assignments = Object.fromEntries(v.campaigns.filter((c) => c.forceHoldout).map((c) => [c.id, { variant_id: null, at: 1 }]));
+      const out = decide({
+        placements: v.placements,
+        campaigns,
+        subject: { profile: v.profile, context: {} },
+        history: {},
+        assignments,
+        boughtItems: v.bought ?? {},
+        personId: "person-1",
+        now: Date.parse("2026-11-27T12:00:00Z"),
+        shopTimezone: "UTC",
+        bandit: {},
+        random: mulberry32(1),
+        explain,
+      });
+      expect(out.decisions.map((d) => [d.placement, d.campaign_id])).toEqual(v.decisions);
+      if (!explain) expect(out.candidates.every((c) => c.outcome === "holdout")).toBe(true);
+      for (const [campaignId, reason] of explain ? Object.entries(v.skipped ?? {}) : []) {
+        const candidate = out.candidates.find((c) => c.campaign_id === campaignId);
+        expect(candidate?.outcome).toBe("skipped");
+        expect(candidate?.reason.startsWith(reason)).toBe(true);
+      }
+      for (const candidate of out.candidates) expect(candidate.reason.length).toBeGreaterThan(0);
+      for (const [campaignId, trigger] of Object.entries(v.triggers ?? {})) {
+        const decision = out.decisions.find((d) => d.campaign_id === campaignId);
+        expect(decision).toBeDefined();
+        if (trigger === null) expect(decision && "trigger" in decision).toBe(false);
+        else expect(decision?.trigger).toEqual(trigger);
+      }
+    },
+  );
 
   it("records new sticky assignments without changing its input", () => {
     const input = inputFor("top_banner", campaignOf({ id: "c", placement: "top_banner" }), 2);

@@ -1,7 +1,8 @@
 import { assign, type StickyAssignments } from "./assignment";
 import type { BanditState, Random } from "./bandit";
 import { actionFits, chooseNbaAction, type NbaAction, type NbaProfile } from "./nba";
-import { eligibility, type CampaignHistory, type CampaignRules } from "./eligibility";
+import { byRank, compiledEligibility, isCompiled, todayIn, type CompiledCampaign, type CompiledCampaigns } from "./compiled-campaigns";
+import { eligibility, type CampaignHistory, type CampaignHistoryEntry, type CampaignRules, type Eligibility } from "./eligibility";
 import { guardContent, type OfferContent } from "./guards";
 import type { RuleSubject } from "./rules";
 
@@ -73,7 +74,10 @@ export interface Candidate {
 
 export interface DecideInput {
   placements: readonly string[];
-  campaigns: readonly DecidableCampaign[];
+  /** The active campaigns: as a list (the interpreter, the reference) or compiled once per version (compiled-campaigns.ts). */
+  campaigns: readonly DecidableCampaign[] | CompiledCampaigns;
+  /** Whether to list every candidate with its reason (`?explain=1`, the default); without, only decisions are made. */
+  explain?: boolean;
   subject: RuleSubject;
   /** The person's history with each campaign, and their sticky assignments. */
   history: CampaignHistory;
@@ -90,7 +94,7 @@ export interface DecideInput {
 
 export interface DecideOutput {
   decisions: Decision[];
-  /** Every campaign considered, with what happened to it and why (for `?explain=1`). */
+  /** Every campaign considered, with what happened to it and why (for `?explain=1`; empty without `explain`). */
   candidates: Candidate[];
   assignments: StickyAssignments;
 }
@@ -99,12 +103,13 @@ export interface DecideOutput {
  * For `nba`: only actions that fit the person's phase stay; the bandit picks one of them by what
  * it earned in the person's segment, and that action's campaigns go first.
  */
-function rankActions(ranked: DecidableCampaign[], input: DecideInput, candidates: Candidate[]): DecidableCampaign[] {
+function rankActions<T>(ranked: readonly T[], catalog: Catalog<T>, input: DecideInput, note: (candidate: Candidate) => void): T[] {
   const profile = input.subject.profile as NbaProfile;
-  const fitting = ranked.filter((campaign) => {
+  const fitting = ranked.filter((item) => {
+    const campaign = catalog.campaignOf(item);
     const fits = campaign.action !== undefined && actionFits(campaign.action, profile, input.now);
     if (!fits)
-      candidates.push({
+      note({
         placement: "nba",
         campaign_id: campaign.id,
         outcome: "skipped",
@@ -112,10 +117,11 @@ function rankActions(ranked: DecidableCampaign[], input: DecideInput, candidates
       });
     return fits;
   });
-  const actions = [...new Set(fitting.map((campaign) => campaign.action as NbaAction))];
+  const actions = [...new Set(fitting.map((item) => catalog.campaignOf(item).action as NbaAction))];
   if (actions.length === 0) return [];
   const { action } = chooseNbaAction(actions, profile, input.bandit, input.random);
-  return [...fitting.filter((campaign) => campaign.action === action), ...fitting.filter((campaign) => campaign.action !== action)];
+  const chosen = (item: T) => catalog.campaignOf(item).action === action;
+  return [...fitting.filter(chosen), ...fitting.filter((item) => !chosen(item))];
 }
 
 /** A first-purchase or welcome offer never goes to someone who already bought, or a VIP. */
@@ -144,6 +150,30 @@ export function kindOf(placement: string): DecisionKind {
   return "inline";
 }
 
+/** Where the campaigns of a placement come from, in rank order, and how one is checked. */
+interface Catalog<T> {
+  ranked(placement: string): readonly T[];
+  campaignOf(item: T): DecidableCampaign;
+  eligible(item: T, history: CampaignHistoryEntry | undefined): Eligibility;
+}
+
+function interpreted(campaigns: readonly DecidableCampaign[], input: DecideInput): Catalog<DecidableCampaign> {
+  return {
+    ranked: (placement) => campaigns.filter((campaign) => campaign.placement === placement).sort(byRank),
+    campaignOf: (campaign) => campaign,
+    eligible: (campaign, history) => eligibility(campaign, input.subject, history, input.now, input.shopTimezone),
+  };
+}
+
+function compiled(campaigns: CompiledCampaigns, input: DecideInput, explain: boolean): Catalog<CompiledCampaign> {
+  const today = todayIn(input.now, input.shopTimezone);
+  return {
+    ranked: (placement) => campaigns.byPlacement.get(placement) ?? [],
+    campaignOf: (item) => item.campaign,
+    eligible: (item, history) => compiledEligibility(item, input.subject, history, input.now, today, explain),
+  };
+}
+
 /**
  * The best eligible campaign per placement: eligibility (status, schedule, caps, audience), then
  * the person's sticky variant or holdout, then the journey guards on its content. Among those
@@ -152,42 +182,49 @@ export function kindOf(placement: string): DecisionKind {
  * the campaign against showing nothing).
  */
 export function decide(input: DecideInput): DecideOutput {
+  const explain = input.explain ?? true;
+  return isCompiled(input.campaigns)
+    ? decideWith(compiled(input.campaigns, input, explain), input, explain)
+    : decideWith(interpreted(input.campaigns, input), input, explain);
+}
+
+function decideWith<T>(catalog: Catalog<T>, input: DecideInput, explain: boolean): DecideOutput {
   let assignments = input.assignments;
   const decisions: Decision[] = [];
   const candidates: Candidate[] = [];
+  const note = explain ? (candidate: Candidate) => candidates.push(candidate) : () => undefined;
   for (const placement of input.placements) {
-    let ranked = input.campaigns
-      .filter((campaign) => campaign.placement === placement)
-      .sort((a, b) => b.priority - a.priority || b.updated_at.localeCompare(a.updated_at) || a.id.localeCompare(b.id));
-    if (placement === "nba") ranked = rankActions(ranked, input, candidates);
+    let ranked = catalog.ranked(placement);
+    if (placement === "nba") ranked = rankActions(ranked, catalog, input, note);
     let decided = false;
-    for (const campaign of ranked) {
-      const entry = (outcome: Candidate["outcome"], reason: string, variant_id?: string): Candidate => ({
-        placement,
-        campaign_id: campaign.id,
-        outcome,
-        reason,
-        ...(variant_id === undefined ? {} : { variant_id }),
-      });
+    for (const item of ranked) {
+      const campaign = catalog.campaignOf(item);
+      const entry = (outcome: Candidate["outcome"], reason: () => string, variant_id?: string): void => {
+        if (!explain) return;
+        note({ placement, campaign_id: campaign.id, outcome, reason: reason(), ...(variant_id === undefined ? {} : { variant_id }) });
+      };
       if (decided) {
-        candidates.push(entry("outranked", "a campaign of higher priority was chosen"));
+        entry("outranked", () => "a campaign of higher priority was chosen");
+        if (!explain) break;
         continue;
       }
       const history = Object.hasOwn(input.history, campaign.id) ? input.history[campaign.id] : undefined;
-      const eligible = eligibility(campaign, input.subject, history, input.now, input.shopTimezone);
+      const eligible = catalog.eligible(item, history);
       if (!eligible.eligible) {
-        candidates.push(entry("skipped", `${eligible.reason}: ${eligible.detail}`));
+        entry("skipped", () => `${eligible.reason}: ${eligible.detail}`);
         continue;
       }
       const returning = returningCustomer(campaign, input.subject.profile);
       if (returning) {
-        candidates.push(entry("skipped", returning));
+        entry("skipped", () => returning);
         continue;
       }
       const assigned = assign(campaign.id, input.personId, campaign.variants, campaign.holdout, assignments, input.now);
       assignments = assigned.sticky;
       if (assigned.assignment.kind === "holdout") {
-        candidates.push(entry("holdout", `in the holdout (${assigned.assignment.reason})`));
+        const { reason } = assigned.assignment;
+        // Held-out decisions are always reported: results count the holdout from them.
+        candidates.push({ placement, campaign_id: campaign.id, outcome: "holdout", reason: `in the holdout (${reason})` });
         decided = true;
         continue;
       }
@@ -196,7 +233,7 @@ export function decide(input: DecideInput): DecideOutput {
       if (!variant) continue;
       const guarded = guardContent(variant.content, input.boughtItems);
       if (!guarded.ok) {
-        candidates.push(entry("skipped", `${guarded.reason}: ${guarded.detail}`, variantId));
+        entry("skipped", () => `${guarded.reason}: ${guarded.detail}`, variantId);
         continue;
       }
       decisions.push({
@@ -207,7 +244,8 @@ export function decide(input: DecideInput): DecideOutput {
         content: guarded.content,
         ...(campaign.trigger ? { trigger: triggerOf(campaign.trigger) } : {}),
       });
-      candidates.push(entry("chosen", `${eligible.reason}; variant ${variantId} (${assigned.assignment.reason})`, variantId));
+      const { reason } = assigned.assignment;
+      entry("chosen", () => `${eligible.reason}; variant ${variantId} (${reason})`, variantId);
       decided = true;
     }
   }

@@ -41,9 +41,45 @@ function skip(reason: SkipReason, detail: string): Eligibility {
 }
 
 /**
- * Whether a campaign may show to a person now, cheapest checks first: status, schedule (local
- * times in the schedule's zone), caps ("a day" is the shop's day), stop rules, then the audience.
+ * What eligibility reads of a campaign's schedule, of today and of its audience: worked out afresh
+ * by the interpreter (`eligibility`), or prepared once per version and day by the compiled path
+ * (compiled-campaigns.ts). Both go through the same checks in the same order.
  */
+export interface EligibilityInputs {
+  startsAt: number | null;
+  endsAt: number | null;
+  /** Impressions of `history` on the shop's current day, and that day. */
+  seenToday(history: CampaignHistoryEntry): { count: number; day: string };
+  audience(): { match: boolean; reason: string };
+}
+
+/** The checks, cheapest first: status, schedule, caps ("a day" is the shop's day), stop rules, then the audience. */
+export function checkEligibility(
+  campaign: CampaignRules,
+  history: CampaignHistoryEntry | undefined,
+  now: number,
+  inputs: EligibilityInputs,
+): Eligibility {
+  if (campaign.status !== "active") return skip("not_active", `status is ${campaign.status}`);
+  const schedule = campaign.schedule;
+  if (inputs.startsAt !== null && now < inputs.startsAt) return skip("not_started", `starts ${schedule?.start} (${schedule?.timezone})`);
+  if (inputs.endsAt !== null && now >= inputs.endsAt) return skip("ended", `ended ${schedule?.end} (${schedule?.timezone})`);
+  const { caps } = campaign;
+  if (history) {
+    if (caps.lifetime !== null && history.impressions_total >= caps.lifetime)
+      return skip("cap_lifetime", `${history.impressions_total} of ${caps.lifetime} impressions`);
+    if (caps.per_day !== null) {
+      const seen = inputs.seenToday(history);
+      if (seen.count >= caps.per_day) return skip("cap_per_day", `${seen.count} of ${caps.per_day} impressions on ${seen.day}`);
+    }
+    if (caps.stop_after_click && history.clicks > 0) return skip("stopped_after_click", `clicked ${history.clicks}×`);
+    if (caps.stop_after_conversion && history.converted_at !== null) return skip("stopped_after_conversion", "converted");
+  }
+  const audience = inputs.audience();
+  return audience.match ? { eligible: true, reason: audience.reason } : skip("audience", audience.reason);
+}
+
+/** Whether a campaign may show to a person now: the reference interpreter, which explains every outcome. */
 export function eligibility(
   campaign: CampaignRules,
   subject: RuleSubject,
@@ -51,26 +87,16 @@ export function eligibility(
   now: number,
   shopTimezone: string,
 ): Eligibility {
-  if (campaign.status !== "active") return skip("not_active", `status is ${campaign.status}`);
-  const schedule = campaign.schedule;
-  if (schedule?.start && now < parseScheduleTime(schedule.start, schedule.timezone))
-    return skip("not_started", `starts ${schedule.start} (${schedule.timezone})`);
-  if (schedule?.end && now >= parseScheduleTime(schedule.end, schedule.timezone))
-    return skip("ended", `ended ${schedule.end} (${schedule.timezone})`);
-  const { caps } = campaign;
-  if (history) {
-    if (caps.lifetime !== null && history.impressions_total >= caps.lifetime)
-      return skip("cap_lifetime", `${history.impressions_total} of ${caps.lifetime} impressions`);
-    if (caps.per_day !== null) {
-      const today = localDay(now, shopTimezone);
-      const seenToday = history.impressions.filter((at) => localDay(at, shopTimezone) === today).length;
-      if (seenToday >= caps.per_day) return skip("cap_per_day", `${seenToday} of ${caps.per_day} impressions on ${today}`);
-    }
-    if (caps.stop_after_click && history.clicks > 0) return skip("stopped_after_click", `clicked ${history.clicks}×`);
-    if (caps.stop_after_conversion && history.converted_at !== null) return skip("stopped_after_conversion", "converted");
-  }
-  const audience = evaluateRule(campaign.audience, subject);
-  return audience.match ? { eligible: true, reason: audience.reason } : skip("audience", audience.reason);
+  const { schedule } = campaign;
+  return checkEligibility(campaign, history, now, {
+    startsAt: schedule?.start ? parseScheduleTime(schedule.start, schedule.timezone) : null,
+    endsAt: schedule?.end ? parseScheduleTime(schedule.end, schedule.timezone) : null,
+    seenToday: (entry) => {
+      const day = localDay(now, shopTimezone);
+      return { count: entry.impressions.filter((at) => localDay(at, shopTimezone) === day).length, day };
+    },
+    audience: () => evaluateRule(campaign.audience, subject),
+  });
 }
 
 function entryOf(history: CampaignHistory, campaignId: string): CampaignHistoryEntry {

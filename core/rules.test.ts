@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { compileRule } from "./compiled-rules";
 import { emptyProfile } from "./profile";
 import { toApiProfile } from "./profile-view";
 import { evaluateRule, isKnownPath, resolvePath, staticPaths, validateRule, type Rule } from "./rules";
@@ -24,6 +25,11 @@ describe("audience rules (JSON vectors)", () => {
     const result = evaluateRule(c.rule as Rule, { profile: c.profile ?? {}, context: c.context ?? {} });
     expect(result.match).toBe(c.match);
     expect(result.reason.length).toBeGreaterThan(0);
+  });
+
+  it.each((vectors.evaluate as EvaluateCase[]).map((c) => [c.name, c] as const))("compiled: %s", (_name, c) => {
+    const subject = { profile: c.profile ?? {}, context: c.context ?? {} };
+    expect(compileRule(c.rule as Rule)(subject)).toBe(c.match);
   });
 
   it.each((vectors.invalid as InvalidCase[]).map((c) => [c.name, c] as const))("refuses %s with its field", (_name, c) => {

@@ -71,8 +71,8 @@ const STATIC_PATHS = new Set([
   "context.utm.content",
 ]);
 /** Maps of counts: a key that is absent counts 0. */
-const COUNT_PREFIXES = ["views.category.", "views.items.", "orders.items."];
-const OPEN_PREFIXES = [...COUNT_PREFIXES, "traits."];
+export const COUNT_PREFIXES = ["views.category.", "views.items.", "orders.items."];
+export const OPEN_PREFIXES = [...COUNT_PREFIXES, "traits."];
 
 /** The fixed paths (maps of counts and traits take any key after their prefix). */
 export function staticPaths(): string[] {
@@ -84,7 +84,7 @@ export function isKnownPath(path: string): boolean {
   return OPEN_PREFIXES.some((prefix) => path.startsWith(prefix) && path.length > prefix.length);
 }
 
-function own(value: unknown, key: string): unknown {
+export function own(value: unknown, key: string): unknown {
   return value !== null && typeof value === "object" && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
@@ -104,7 +104,7 @@ export function resolvePath(subject: RuleSubject, path: string): unknown {
   return rest.reduce<unknown>((value, key) => own(value, key), start);
 }
 
-function comparable(value: unknown): number | null {
+export function comparable(value: unknown): number | null {
   if (typeof value === "number" && Number.isFinite(value)) return value;
   if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}/.test(value)) {
     const ms = Date.parse(value);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { instantOfLocal, localDay, parseScheduleTime, zoneOffset } from "./time-zone";
+import { dayWindow, instantOfLocal, localDay, parseScheduleTime, zoneOffset } from "./time-zone";
 
 describe("time zones", () => {
   it.each([
@@ -30,5 +30,31 @@ describe("time zones", () => {
     expect(parseScheduleTime("2026-12-01T00:00:00Z", "Europe/Berlin")).toBe(Date.parse("2026-12-01T00:00:00Z"));
     expect(parseScheduleTime("2026-12-01T00:00:00+01:00", "UTC")).toBe(Date.parse("2026-11-30T23:00:00Z"));
     expect(parseScheduleTime("2026-12-01T00:00:00", "Europe/Berlin")).toBe(Date.parse("2026-11-30T23:00:00Z"));
+  });
+});
+
+describe("a local day's window", () => {
+  it.each([
+    ["Europe/Berlin", "2026-11-29T12:00:00Z"],
+    ["Europe/Berlin", "2026-03-29T12:00:00Z"],
+    ["Europe/Berlin", "2026-10-25T12:00:00Z"],
+    ["America/Sao_Paulo", "2026-06-01T03:00:00Z"],
+    ["Pacific/Kiritimati", "2026-11-29T23:30:00Z"],
+    ["UTC", "2026-11-29T00:00:00Z"],
+  ])("in %s around %s spans exactly the instants whose local day it is", (zone, instant) => {
+    const window = dayWindow(Date.parse(instant), zone);
+    expect(localDay(window.start, zone)).toBe(window.day);
+    expect(localDay(window.start - 1, zone)).not.toBe(window.day);
+    expect(localDay(window.end - 1, zone)).toBe(window.day);
+    expect(localDay(window.end, zone)).not.toBe(window.day);
+  });
+
+  it("is 23 and 25 hours long on Berlin's DST days", () => {
+    const hours = (instant: string) => {
+      const window = dayWindow(Date.parse(instant), "Europe/Berlin");
+      return (window.end - window.start) / 3_600_000;
+    };
+    expect(hours("2026-03-29T12:00:00Z")).toBe(23);
+    expect(hours("2026-10-25T12:00:00Z")).toBe(25);
   });
 });

@@ -74,3 +74,21 @@ export function instantOfLocal(local: string, timeZone: string): number {
 export function parseScheduleTime(value: string, timeZone: string): number {
   return /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) ? Date.parse(value) : instantOfLocal(value, timeZone);
 }
+
+/** The local day of an instant as the instants it spans: `[start, end)`, DST days included. */
+export interface DayWindow {
+  day: string;
+  start: number;
+  end: number;
+}
+
+function nextDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
+export function dayWindow(instant: number, timeZone: string): DayWindow {
+  const day = localDay(instant, timeZone);
+  return { day, start: instantOfLocal(`${day}T00:00:00`, timeZone), end: instantOfLocal(`${nextDay(day)}T00:00:00`, timeZone) };
+}

@@ -1,6 +1,7 @@
 import { tokenSecret } from "../workers/crypto";
 import type { BanditState } from "../core/bandit";
 import { hasConsent } from "../core/consent";
+import { compileCampaigns, type CompiledCampaigns } from "../core/compiled-campaigns";
 import { decide, type Candidate, type DecidableCampaign, type Decision } from "../core/decide";
 import { signDecision, tokenExpired, verifyDecision } from "../core/decision-token";
 import type { IncomingEvent } from "../core/profile";
@@ -18,6 +19,8 @@ export interface DecideRequest {
   shopTimezone: string;
   /** What each next-best-action earned per segment in this shop (for `nba`). */
   bandit: BanditState;
+  /** List every candidate with its reason (`?explain=1`); without, only the decisions (and holdouts) come back. */
+  explain?: boolean;
 }
 
 export interface SignedDecision extends Decision {
@@ -39,14 +42,15 @@ export function heldOut(candidates: readonly Candidate[]): string[] {
  * Active campaigns by version, shared by every object of this isolate: campaigns cross the RPC
  * boundary once per version and isolate instead of with every decision.
  */
-const campaignVersions = new Map<string, DecidableCampaign[]>();
+const campaignVersions = new Map<string, CompiledCampaigns>();
 const MAX_VERSIONS = 1000;
+const NO_CAMPAIGNS = compileCampaigns([]);
 
-/** Keeps the campaigns a request brought; false when it brought none and they are unknown here. */
+/** Keeps the campaigns a request brought, compiled once for this version; false when it brought none and they are unknown here. */
 export function knowCampaigns(request: DecideRequest): boolean {
   if (request.campaigns) {
     if (campaignVersions.size >= MAX_VERSIONS) campaignVersions.clear();
-    campaignVersions.set(request.version, request.campaigns);
+    if (!campaignVersions.has(request.version)) campaignVersions.set(request.version, compileCampaigns(request.campaigns));
     return true;
   }
   return campaignVersions.has(request.version);
@@ -66,9 +70,10 @@ export function decideNow(
   request: DecideRequest,
   now: number,
 ): DecisionsOutcome {
-  const campaigns = (campaignVersions.get(request.version) ?? []).filter((campaign) => request.placements.includes(campaign.placement));
+  const campaigns = campaignVersions.get(request.version) ?? NO_CAMPAIGNS;
   if (!hasConsent(state.consent_choices, "personalization", consentMode)) {
-    const candidates = campaigns.map((campaign) => ({
+    const asked = request.placements.flatMap((placement) => campaigns.byPlacement.get(placement) ?? []);
+    const candidates = asked.map(({ campaign }) => ({
       placement: campaign.placement,
       campaign_id: campaign.id,
       outcome: "skipped" as const,
@@ -89,6 +94,7 @@ export function decideNow(
     shopTimezone: request.shopTimezone,
     bandit: request.bandit,
     random: Math.random,
+    explain: request.explain ?? false,
   });
   return {
     decisions: outcome.decisions,

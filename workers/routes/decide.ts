@@ -48,11 +48,12 @@ export const decideRoute = new Hono<AppEnv>().use("/", browserCors).post("/", li
     person.kind === "anonymous_id"
       ? deviceRoute(profiles, shop.id, person.value)
       : await resolveRoute(profiles, c.var.db, shop.id, [person], true);
-  const decide = await decideRequest(c.var.db, shop, placements, context);
+  const explain = server && c.req.query("explain") === "1";
+  const asked = await decideRequest(c.var.db, shop, placements, context);
+  const decide = asked && explain ? { ...asked, explain } : asked;
   const result = await ingestInto(profiles, start, { ...emptyBatch(shop, receivedAt), viaHome: start === home, decide }, home, (request) =>
     withCampaigns(c.var.db, shop, request),
   );
   await recordOutcomes(c.var.db, shop, result, c.executionCtx);
-  const explain = server && c.req.query("explain") === "1";
   return c.json({ profile_id: result.profileId, decisions: result.decisions, ...(explain ? { candidates: result.candidates } : {}) });
 });
