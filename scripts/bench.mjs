@@ -23,10 +23,15 @@
 // impressions and clicks against those sent; `collect-banner` is the same batch without the
 // impression. Every scenario's D1 statements per request come from the Worker's
 // `Server-Timing: db;desc="N queries"` (the D1/req column).
+// `decide-500`, `collect-decide-500` (scripts/lib/shop-scale-bench.mjs): a shop of their own with
+// 500 campaigns; the pure core's interpreted and compiled paths at 100 and 500 campaigns are printed
+// side by side after the table.
 // Output: a table on stdout, bench-results/latest.json, wrangler's output in bench-results/wrangler.log.
 //
-// Adding a scenario: append an object to SCENARIOS ({name, route, request(n, run), pool?, prepare(baseUrl)?,
-// sent(n)?, response(n, status, body)?, after(baseUrl, row)?}): `sent` is told each request number
+// Adding a scenario: append an object to SCENARIOS ({name, route, request(n, run), pool?, setUp(baseUrl)?,
+// prepare(baseUrl)?, sent(n)?, response(n, status, body)?, after(baseUrl, row)?}): `setUp` runs before
+// the first request of any scenario (what `request` needs to be built, e.g. a shop's keys), `prepare`
+// right before the scenario's own baseline; `sent` is told each request number
 // written, `response` gets its answer, `after` runs once the scenario was measured and may add
 // figures to its row;
 // adding a target: append to TARGETS. `request` returns {method, path, headers?, body?} for the
@@ -38,12 +43,12 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { spawn } from "node:child_process";
 import autocannon from "autocannon";
 import { buildSnippet } from "./build-snippet.mjs";
 import { benchSnippet } from "./lib/browser-bench.mjs";
 import { benchFlows, FLOW_SCENARIO_NAMES, printTable as printFlowsTable } from "./lib/flows-bench.mjs";
 import { printResultsCounting, resultsScenarios } from "./lib/results-bench.mjs";
+import { benchCore, printCore, SHOP_SCALE_TARGETS, shopScaleScenarios } from "./lib/shop-scale-bench.mjs";
 import { freePort, offlineEnv, prepareDatabase, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
 
 const SECONDS = positive("BENCH_SECONDS", 10);
@@ -153,6 +158,8 @@ const SCENARIOS = [
       };
     },
   },
+  // `decide-500` and `collect-decide-500`: the same requests to a shop with 500 campaigns.
+  ...shopScaleScenarios({ origin: ORIGIN, adminToken: ADMIN_TOKEN, visitors: VISITORS }),
   {
     name: "identify-merge",
     route: "POST /v1/collect (identify → merge)",
@@ -215,26 +222,8 @@ const TARGETS = [
   },
   { scenario: "decide", metric: "throughput_ratio", op: ">=", value: 0.6, label: "decide >= 0.6x healthz throughput" },
   { scenario: "collect-decide", metric: "throughput_ratio", op: ">=", value: 0.5, label: "collect+decide >= 0.5x healthz throughput" },
+  ...SHOP_SCALE_TARGETS,
 ];
-
-/** The pure decision engine on its own: `vitest bench` prints decisions per second. */
-function benchCore() {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "bench", "--run", "--project", "core"],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.on("close", () => {
-      const line = output.split("\n").find((l) => l.includes("decisions for one profile"));
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the ANSI colour codes vitest prints
-      const hz = line ? /·\s.*?\s{2,}([\d,.]+)/.exec(line.replace(/\u001b\[[0-9;]*m/g, "")) : null;
-      resolve(hz ? Number(hz[1].replace(/,/g, "")) : null);
-    });
-  });
-}
 
 /** Merges each visitor of `collect` into a person who identified first on another device. */
 async function mergePairs(baseUrl) {
@@ -421,7 +410,10 @@ function printTable(rows) {
 
 /** The autocannon scenarios, each after a /healthz baseline of its own; fills `rows`. */
 async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
-  for (const scenario of scenarios) await smokeCheck(scenario, baseUrl, run);
+  for (const scenario of scenarios) {
+    await scenario.setUp?.(baseUrl);
+    await smokeCheck(scenario, baseUrl, run);
+  }
   // The local runtime slows down as it holds more live objects, so a baseline measured once
   // would flatter early scenarios and wrong later ones. Each scenario is compared with a
   // /healthz run measured right before it (before its warm-up), on nearly the same machine state.
@@ -481,9 +473,14 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
   if (noisy) console.log("note: the runtime (or the machine) slowed during the run; each ratio uses the baseline next to it");
   console.log("");
   for (const target of targets) console.log(`${target.pass ? "PASS" : "MISS"}  ${target.label} (${fmt(target.actual, 2)}x)`);
-  const coreHz = await benchCore();
-  if (coreHz !== null)
-    console.log(`pure core: ${Math.round(coreHz)} decisions per second for one profile against 100 campaigns (3 placements)`);
+  const decide = rows.find((row) => row.name === "decide");
+  const decide500 = rows.find((row) => row.name === "decide-500");
+  if (decide?.throughput_ratio && decide500?.throughput_ratio)
+    console.log(`decide with 500 campaigns: ${fmt(decide500.throughput_ratio / decide.throughput_ratio, 2)}x the ratio of decide with 20`);
+  // The pure core (vitest bench): interpreted and compiled side by side, and the compiled core's target.
+  const core = await benchCore(ROOT);
+  if (core) targets.push(printCore(core));
+  else console.log("pure core: vitest bench printed no figures");
   const counting = rows.find((row) => row.name === "collect-results");
   if (counting) {
     const perRequest = ["collect", "collect-banner", "collect-results"]
@@ -503,7 +500,7 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
     console.log(
       `merge latency (identify of a new device with a known email): p50 ${fmt(merges.latency_ms.p50, 0)} ms, p99 ${fmt(merges.latency_ms.p99, 0)} ms at ${merges.connections} connections`,
     );
-  return { drift, noisy, targets };
+  return { drift, noisy, targets, core };
 }
 
 /** The Worker's vars in the bench: the flows bench's webhook receiver listens on 127.0.0.1, and messages link back here. */
@@ -606,7 +603,8 @@ async function main() {
     let targets = [];
     let drift = null;
     let noisy = false;
-    if (runLoad) ({ drift, noisy, targets } = await loadScenarios(scenarios, baseline, baseUrl, run, rows));
+    let core = null;
+    if (runLoad) ({ drift, noisy, targets, core } = await loadScenarios(scenarios, baseline, baseUrl, run, rows));
 
     let snippetResult = null;
     if (runSnippet) {
@@ -638,6 +636,7 @@ async function main() {
       warmup_first_touches: run.firstTouches,
       results: rows,
       targets,
+      ...(core ? { core_decisions_per_second: core } : {}),
       ...(snippetResult ? { snippet: snippetResult } : {}),
       ...(flows ? { flows } : {}),
     };
