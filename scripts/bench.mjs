@@ -2,11 +2,15 @@
 // `npm run bench`: load test of the Worker under `wrangler dev`, on 127.0.0.1 only.
 //
 // Starts its own `wrangler dev` (free port, state in /dev/shm/nudge-bench or .wrangler/bench, wiped first unless
-// BENCH_KEEP_STATE=1), applies migrations and the demo seed there, warms up, then runs each
+// BENCH_KEEP_STATE=1) with the bench-only Worker (scripts/bench-worker/wrangler.bench.toml: Nudge's
+// Worker plus `POST /__bench/bare`), applies migrations and the demo seed there, warms up, then runs each
 // scenario of SCENARIOS one after the other for a bounded time. The machine is shared with the
 // runtime under test, so what counts are the ratios against the /healthz baseline of the same
 // run, never absolute figures across runs. The local runtime slows as it holds more live objects,
 // so /healthz is measured right before each scenario and each ratio uses that adjacent baseline.
+// Every object-bound scenario has a second baseline measured right after that /healthz: `bare`, a
+// bare object write (parse the body, one RPC, one SQLite insert), the floor of what a request that
+// calls a person's object can cost here (the `vs bare` column).
 //
 // Env: BENCH_SECONDS (default 10) per scenario, BENCH_CONNECTIONS (default 50),
 //      BENCH_WARMUP_SECONDS (default 2) per scenario, BENCH_ONLY=name,name (baseline always runs),
@@ -26,10 +30,13 @@
 // `decide-500`, `collect-decide-500` (scripts/lib/shop-scale-bench.mjs): a shop of their own with
 // 500 campaigns; the pure core's interpreted and compiled paths at 100 and 500 campaigns are printed
 // side by side after the table.
+// `collect-history` and `collect-new` (scripts/lib/history-bench.mjs): collect for people with 5,000 events
+// of history (seeded in the set-up) against collect for as many new people, measured right before it.
 // Output: a table on stdout, bench-results/latest.json, wrangler's output in bench-results/wrangler.log.
 //
 // Adding a scenario: append an object to SCENARIOS ({name, route, request(n, run), pool?, setUp(baseUrl)?,
-// prepare(baseUrl)?, sent(n)?, response(n, status, body)?, after(baseUrl, row)?}): `setUp` runs before
+// prepare(baseUrl)?, sent(n)?, response(n, status, body)?, after(baseUrl, row)?, objectBound?, runsWith?}):
+// `objectBound: false` skips its bare baseline; `runsWith: name` runs it whenever BENCH_ONLY names `name`; `setUp` runs before
 // the first request of any scenario (what `request` needs to be built, e.g. a shop's keys), `prepare`
 // right before the scenario's own baseline; `sent` is told each request number
 // written, `response` gets its answer, `after` runs once the scenario was measured and may add
@@ -47,6 +54,7 @@ import autocannon from "autocannon";
 import { buildSnippet } from "./build-snippet.mjs";
 import { benchSnippet } from "./lib/browser-bench.mjs";
 import { benchFlows, FLOW_SCENARIO_NAMES, printTable as printFlowsTable } from "./lib/flows-bench.mjs";
+import { compareHistory, HISTORY_TARGETS, historyPoolSize, historyScenarios } from "./lib/history-bench.mjs";
 import { printResultsCounting, resultsScenarios } from "./lib/results-bench.mjs";
 import { benchCore, printCore, SHOP_SCALE_TARGETS, shopScaleScenarios } from "./lib/shop-scale-bench.mjs";
 import { freePort, offlineEnv, prepareDatabase, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
@@ -62,6 +70,8 @@ const RAM_DISK = "/dev/shm";
 const PERSIST_TO =
   process.env.BENCH_PERSIST_TO ?? (existsSync(RAM_DISK) ? path.join(RAM_DISK, "nudge-bench") : path.join(".wrangler", "bench"));
 const RESULTS_DIR = path.join(ROOT, "bench-results");
+/** The bench-only Worker: Nudge's Worker and bindings, plus the bare object write. */
+const BENCH_CONFIG = path.join("scripts", "bench-worker", "wrangler.bench.toml");
 
 const ORIGIN = "http://localhost:3000";
 const ADMIN_TOKEN = "admin_demo";
@@ -96,6 +106,14 @@ const SCENARIOS = [
     route: "GET /healthz",
     baseline: true,
     request: () => ({ method: "GET", path: "/healthz" }),
+  },
+  {
+    name: "bare",
+    route: "POST /__bench/bare (bare object write)",
+    bareBaseline: true,
+    pool: VISITORS,
+    // The same body as `collect`'s, to objects of their own (the BareObject namespace).
+    request: (n, run) => ({ ...pageViewBatch(`bench-v${n % VISITORS}`, `${run.id}-b${n}`, n), path: "/__bench/bare" }),
   },
   {
     name: "collect",
@@ -179,6 +197,8 @@ const SCENARIOS = [
   },
   // `collect-results` and its control `collect-banner` (the same batch without the impression).
   ...resultsScenarios({ origin: ORIGIN, siteKey: SITE_KEY, secretKey: SECRET_KEY, visitors: VISITORS }),
+  // `collect-new`, then `collect-history`: the same pool size, people without and with 5,000 events of history.
+  ...historyScenarios({ pageViewBatch, secretKey: SECRET_KEY, people: historyPoolSize() }),
 ];
 
 const PLACEMENTS = ["top_banner", "popup", "inline:hero"];
@@ -222,6 +242,9 @@ const TARGETS = [
   },
   { scenario: "decide", metric: "throughput_ratio", op: ">=", value: 0.6, label: "decide >= 0.6x healthz throughput" },
   { scenario: "collect-decide", metric: "throughput_ratio", op: ">=", value: 0.5, label: "collect+decide >= 0.5x healthz throughput" },
+  { scenario: "collect", metric: "vs_bare", op: ">=", value: 0.9, label: "collect >= 0.9x the bare object write" },
+  { scenario: "collect-decide", metric: "vs_bare", op: ">=", value: 0.8, label: "collect + 3 placements >= 0.8x the bare object write" },
+  ...HISTORY_TARGETS,
   ...SHOP_SCALE_TARGETS,
 ];
 
@@ -384,8 +407,8 @@ function compare(actual, op, expected) {
 const fmt = (value, digits = 1) => (value === null || value === undefined || Number.isNaN(value) ? "-" : value.toFixed(digits));
 
 function printTable(rows) {
-  const header = ["route", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "thr. ratio", "p99 ratio", "D1/req"];
-  // Ratios are against the /healthz run measured right before the scenario.
+  const header = ["route", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "thr. ratio", "p99 ratio", "vs bare", "D1/req"];
+  // Ratios are against the /healthz run measured right before the scenario; `vs bare` against the bare write right after it.
   const lines = rows.map((row) => [
     row.route,
     fmt(row.requests_per_second, 0),
@@ -395,6 +418,7 @@ function printTable(rows) {
     String(row.errors + row.timeouts),
     `${fmt(row.throughput_ratio, 2)}x`,
     `${fmt(row.p99_ratio, 2)}x`,
+    row.vs_bare === undefined ? "" : `${fmt(row.vs_bare, 2)}x`,
     fmt(row.db_queries_per_request, 2),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
@@ -408,7 +432,22 @@ function printTable(rows) {
   }
 }
 
-/** The autocannon scenarios, each after a /healthz baseline of its own; fills `rows`. */
+/** The bare object write measured right after `base` (the scenario's /healthz), with its ratio to it. */
+async function measureBare(bare, base, scenario, baseUrl, run, measure) {
+  await warmUp(bare, baseUrl, run);
+  const row = await measure(bare, `${bare.route} (before ${scenario.name})`);
+  row.throughput_ratio = base.requests_per_second > 0 ? row.requests_per_second / base.requests_per_second : null;
+  row.p99_ratio = base.latency_ms.p99 > 0 ? row.latency_ms.p99 / base.latency_ms.p99 : null;
+  return row;
+}
+
+/** The bare write's ratios to /healthz over the run: what the architecture allows an object-bound request. */
+function bareSpread(rows) {
+  const ratios = rows.filter((row) => row.name === "bare" && row.throughput_ratio !== null).map((row) => row.throughput_ratio);
+  return ratios.length ? { min: Math.min(...ratios), max: Math.max(...ratios), runs: ratios.length } : null;
+}
+
+/** The autocannon scenarios, each after a /healthz baseline of its own (and a bare write when object-bound); fills `rows`. */
 async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
   for (const scenario of scenarios) {
     await scenario.setUp?.(baseUrl);
@@ -426,23 +465,30 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
     console.log(`${fmt(row.requests_per_second, 0)} req/s, p99 ${fmt(row.latency_ms.p99, 0)} ms`);
     return row;
   };
+  const bare = scenarios.find((scenario) => scenario.bareBaseline);
   await warmUp(baseline, baseUrl, run);
   for (const scenario of scenarios) {
-    if (scenario === baseline) continue;
+    if (scenario === baseline || scenario === bare) continue;
     // A scenario's own set-up (creating people) comes first: the baseline then runs with the
     // same objects in the runtime as the scenario does.
     if (scenario.prepare) await scenario.prepare(baseUrl);
     const base = await measure(baseline, `${baseline.route} (before ${scenario.name})`);
+    const bareRow = bare && scenario.objectBound !== false ? await measureBare(bare, base, scenario, baseUrl, run, measure) : null;
     await warmUp(scenario, baseUrl, run);
     const row = await measure(scenario, scenario.route);
     row.baseline = { requests_per_second: base.requests_per_second, p99_ms: base.latency_ms.p99 };
     row.throughput_ratio = base.requests_per_second > 0 ? row.requests_per_second / base.requests_per_second : null;
     row.p99_ratio = base.latency_ms.p99 > 0 ? row.latency_ms.p99 / base.latency_ms.p99 : null;
+    if (bareRow) {
+      row.bare = { requests_per_second: bareRow.requests_per_second, p99_ms: bareRow.latency_ms.p99 };
+      row.vs_bare = bareRow.requests_per_second > 0 ? row.requests_per_second / bareRow.requests_per_second : null;
+    }
     base.throughput_ratio = 1;
     base.p99_ratio = 1;
     if (scenario.after) await scenario.after(baseUrl, row);
-    rows.push(base, row);
+    rows.push(...[base, bareRow, row].filter(Boolean));
   }
+  const history = compareHistory(rows);
   const unmerged = rows.find((row) => row.name === "collect");
   for (const row of rows.filter((r) => r.name === "collect-merged")) {
     row.vs_unmerged = unmerged?.throughput_ratio ? row.throughput_ratio / unmerged.throughput_ratio : null;
@@ -471,6 +517,16 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
   );
   const noisy = drift !== null && Math.abs(drift) > 0.25;
   if (noisy) console.log("note: the runtime (or the machine) slowed during the run; each ratio uses the baseline next to it");
+  const spread = bareSpread(rows);
+  if (spread)
+    console.log(
+      `bare object write: ${fmt(spread.min, 2)}–${fmt(spread.max, 2)}x of /healthz over ${spread.runs} runs, measured right after each /healthz; "vs bare" compares with the one next to the scenario`,
+    );
+  if (history)
+    console.log(
+      `history/new: collect for people with ${history.history?.events_per_person ?? "-"} events of history ${fmt(history.vs_new, 2)}x collect for new people ` +
+        `(healthz ratios ${fmt(history.throughput_ratio, 2)}x / ${fmt(rows.find((row) => row.name === "collect-new")?.throughput_ratio, 2)}x; raw req/s ${fmt(history.vs_new_raw, 2)}x; ${history.history?.people ?? "-"} people each)`,
+    );
   console.log("");
   for (const target of targets) console.log(`${target.pass ? "PASS" : "MISS"}  ${target.label} (${fmt(target.actual, 2)}x)`);
   const decide = rows.find((row) => row.name === "decide");
@@ -500,7 +556,7 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
     console.log(
       `merge latency (identify of a new device with a known email): p50 ${fmt(merges.latency_ms.p50, 0)} ms, p99 ${fmt(merges.latency_ms.p99, 0)} ms at ${merges.connections} connections`,
     );
-  return { drift, noisy, targets, core };
+  return { drift, noisy, targets, core, bare: spread };
 }
 
 /** The Worker's vars in the bench: the flows bench's webhook receiver listens on 127.0.0.1, and messages link back here. */
@@ -511,6 +567,10 @@ function devVars(baseUrl) {
     DECISION_TOKEN_SECRET: "bench_decision_secret",
     ALLOW_PRIVATE_WEBHOOKS: "true",
     PUBLIC_URL: baseUrl,
+    // The bench measures the Worker, not the per-person rate limit: `collect-history`'s small pool
+    // sends each person more batches a second than wrangler.toml's 20 (the check itself still runs).
+    PROFILE_BATCH_BURST: "1000000",
+    PROFILE_BATCH_RATE: "1000000",
   };
 }
 
@@ -526,10 +586,10 @@ async function benchFlowsInFreshRuntimes(requested) {
     const persistTo = `${PERSIST_TO}-${name}`;
     await mkdir(RESULTS_DIR, { recursive: true });
     await rm(path.resolve(ROOT, persistTo), { recursive: true, force: true });
-    await prepareDatabase({ persistTo });
+    await prepareDatabase({ persistTo, config: BENCH_CONFIG });
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const child = startDev({ port, persistTo, quiet: true, vars: devVars(baseUrl) });
+    const child = startDev({ port, persistTo, config: BENCH_CONFIG, quiet: true, vars: devVars(baseUrl) });
     try {
       await waitForHealthy(`${baseUrl}/healthz`, { child, timeoutMs: 90_000 });
       parts.push(await benchFlows(baseUrl, { adminToken: ADMIN_TOKEN, only: [name] }));
@@ -547,9 +607,12 @@ async function benchFlowsInFreshRuntimes(requested) {
 async function main() {
   offlineEnv();
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((name) => name.trim())) : null;
-  const scenarios = SCENARIOS.filter((scenario) => scenario.baseline || !only || only.has(scenario.name));
+  const scenarios = SCENARIOS.filter(
+    (scenario) =>
+      scenario.baseline || scenario.bareBaseline || !only || only.has(scenario.name) || (scenario.runsWith && only.has(scenario.runsWith)),
+  );
   // The load scenarios (and the pure core) run unless BENCH_ONLY names only the browser measurement.
-  const runLoad = !only || scenarios.some((scenario) => !scenario.baseline);
+  const runLoad = !only || scenarios.some((scenario) => !scenario.baseline && !scenario.bareBaseline);
   const runSnippet = !only || only.has("snippet");
   const flowScenarios = only ? [...only].filter((name) => name === "flows" || name.startsWith("flows-")) : ["flows"];
   const baseline = scenarios.find((scenario) => scenario.baseline);
@@ -566,7 +629,7 @@ async function main() {
   console.log(`snippet: ${snippet.line}`);
   if (process.env.BENCH_KEEP_STATE !== "1") await rm(path.resolve(ROOT, PERSIST_TO), { recursive: true, force: true });
   console.log(`state:   ${PERSIST_TO} (migrations + seed)`);
-  await prepareDatabase({ persistTo: PERSIST_TO });
+  await prepareDatabase({ persistTo: PERSIST_TO, config: BENCH_CONFIG });
 
   const port = await freePort();
   const inspectorPort = await freePort();
@@ -592,19 +655,21 @@ async function main() {
     dev = startDev({
       port,
       persistTo: PERSIST_TO,
+      config: BENCH_CONFIG,
       inspectorPort,
       quiet: true,
       vars: devVars(baseUrl),
     });
     await waitForHealthy(`${baseUrl}/healthz`, { child: dev, timeoutMs: 90_000 });
-    console.log(`server:  wrangler dev --log-level warn on ${baseUrl}`);
+    console.log(`server:  wrangler dev -c ${BENCH_CONFIG} --log-level warn on ${baseUrl}`);
 
     const rows = [];
     let targets = [];
     let drift = null;
     let noisy = false;
     let core = null;
-    if (runLoad) ({ drift, noisy, targets, core } = await loadScenarios(scenarios, baseline, baseUrl, run, rows));
+    let bareVsHealthz = null;
+    if (runLoad) ({ drift, noisy, targets, core, bare: bareVsHealthz } = await loadScenarios(scenarios, baseline, baseUrl, run, rows));
 
     let snippetResult = null;
     if (runSnippet) {
@@ -627,12 +692,17 @@ async function main() {
         seconds: SECONDS,
         connections: CONNECTIONS,
         warmup_seconds: WARMUP_SECONDS,
-        server: "wrangler dev --log-level warn",
+        server: `wrangler dev -c ${BENCH_CONFIG} --log-level warn`,
         base_url: baseUrl,
         visitors: VISITORS,
         customers: CUSTOMERS,
       },
       baseline: { name: baseline.name, method: "measured right before each scenario", drift, noisy },
+      bare_baseline: {
+        name: "bare",
+        method: "POST /__bench/bare (parse, one RPC, one SQLite insert), measured right after each /healthz of an object-bound scenario",
+        vs_healthz: bareVsHealthz,
+      },
       warmup_first_touches: run.firstTouches,
       results: rows,
       targets,

@@ -55,27 +55,38 @@ export function runWrangler(args, { env = {}, quiet = true } = {}) {
   });
 }
 
-/** Applies migrations/ and scripts/seed.sql to the local D1 database (both idempotent). */
-export async function prepareDatabase({ persistTo } = {}) {
-  const persist = persistTo ? ["--persist-to", persistTo] : [];
-  await runWrangler(["d1", "migrations", "apply", "nudge", "--local", ...persist]);
-  await runWrangler(["d1", "execute", "nudge", "--local", ...persist, "--file", path.join("scripts", "seed.sql")]);
-}
-
-/** Runs SQL statements against the local D1 database. */
-export async function executeSql(sql, { persistTo } = {}) {
-  const persist = persistTo ? ["--persist-to", persistTo] : [];
-  await runWrangler(["d1", "execute", "nudge", "--local", ...persist, "--command", sql]);
+/**
+ * `-c <config>` and `--persist-to <dir>` for a wrangler command. The directory is made absolute:
+ * with a config outside the root, wrangler would otherwise read a relative one from elsewhere.
+ */
+function configArgs({ config, persistTo }) {
+  return [...(config ? ["-c", config] : []), ...(persistTo ? ["--persist-to", path.resolve(ROOT, persistTo)] : [])];
 }
 
 /**
- * Starts `wrangler dev` on 127.0.0.1. Returns the child process; its output goes to ours
- * (or is captured into `child.output` with `quiet`).
+ * Applies migrations/ and scripts/seed.sql to the local D1 database (both idempotent). `config`:
+ * another wrangler configuration than wrangler.toml (the bench's), with the same D1 database.
  */
-export function startDev({ port, persistTo, vars = {}, logLevel = "warn", testScheduled = true, inspectorPort, quiet = false }) {
+export async function prepareDatabase({ persistTo, config } = {}) {
+  const options = configArgs({ config, persistTo });
+  await runWrangler(["d1", "migrations", "apply", "nudge", "--local", ...options]);
+  await runWrangler(["d1", "execute", "nudge", "--local", ...options, "--file", path.join("scripts", "seed.sql")]);
+}
+
+/** Runs SQL statements against the local D1 database. */
+export async function executeSql(sql, { persistTo, config } = {}) {
+  await runWrangler(["d1", "execute", "nudge", "--local", ...configArgs({ config, persistTo }), "--command", sql]);
+}
+
+/**
+ * Starts `wrangler dev` on 127.0.0.1 (with `config`, another configuration than wrangler.toml,
+ * e.g. the bench's). Returns the child process; its output goes to ours (or is captured into
+ * `child.output` with `quiet`).
+ */
+export function startDev({ port, persistTo, config, vars = {}, logLevel = "warn", testScheduled = true, inspectorPort, quiet = false }) {
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--log-level", logLevel, "--show-interactive-dev-session=false"];
   if (testScheduled) args.push("--test-scheduled");
-  if (persistTo) args.push("--persist-to", persistTo);
+  args.push(...configArgs({ config, persistTo }));
   if (inspectorPort) args.push("--inspector-port", String(inspectorPort));
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const child = spawn(process.execPath, [WRANGLER_JS, ...args], {
