@@ -483,3 +483,59 @@ describe("decision outcomes", () => {
     expect(outcome.skipped.map((skip) => skip.reason)).toEqual(["expired_token"]);
   });
 });
+
+describe("a batch never changes the state it was given", () => {
+  function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+      Object.freeze(value);
+      for (const inner of Object.values(value)) deepFreeze(inner);
+    }
+    return value;
+  }
+
+  const T = Date.parse("2026-11-29T12:00:00Z");
+  const device: Identifier = { kind: "anonymous_id", value: "frozen-device" };
+  const item = (id: string) => ({ item_id: id, item_name: id, item_category: "mugs", price: 12, quantity: 1 });
+  const everyKind: TrackedEvent[] = [
+    { id: "e1", type: "page_view", ts: T, page: { url: "https://shop.example/" } },
+    { id: "e2", type: "view_item", ts: T + 1, items: [item("a"), item("b")] },
+    { id: "e3", type: "search", ts: T + 2, search_term: "mug" },
+    { id: "e4", type: "add_to_cart", ts: T + 3, items: [item("a")], value: 12, currency: "EUR" },
+    { id: "e5", type: "remove_from_cart", ts: T + 4, items: [item("a")] },
+    { id: "e6", type: "identify", ts: T + 5, traits: { email: "ann@example.com", first_name: "Ann", plan: null } },
+    { id: "e7", type: "subscribe", ts: T + 6, channel: "email" },
+    { id: "e8", type: "unsubscribe", ts: T + 7, channel: "sms" },
+    { id: "e9", type: "consent", ts: T + 8, consent: { marketing: true } },
+    { id: "e10", type: "purchase", ts: T + 9, transaction_id: "T1", value: 24, currency: "EUR", items: [item("b")] },
+    { id: "e11", type: "refund", ts: T + 10, transaction_id: "T1", value: 4 },
+    { id: "e12", type: "page_view", ts: T + 3 * 3_600_000, page: { url: "https://shop.example/later" } },
+  ];
+  const ctx = (now: number): BatchContext => ({
+    now,
+    consentMode: "implied",
+    seenIds: new Set(),
+    ledger: new Map(),
+    batchIdentifiers: [device],
+    tokenUses: new Set(),
+  });
+
+  it("applies every kind of event to a frozen state, twice over, without touching it", () => {
+    const first = applyBatch(
+      emptyProfile("p-frozen", T),
+      everyKind.map((event) => ({ event, identifiers: [device] })),
+      ctx(T + 20),
+    );
+    const frozen = deepFreeze(structuredClone(first.state));
+    const copy = structuredClone(frozen);
+    // The first event continues the frozen session; the rest start another hours later.
+    const again = [
+      { event: { id: "e0-2", type: "page_view", ts: T + 3 * 3_600_000 + 600_000 }, identifiers: [device] },
+      ...everyKind.map((event) => ({ event: { ...event, id: `${event.id}-2`, ts: event.ts + 4 * 3_600_000 }, identifiers: [device] })),
+    ];
+    const ledger: OrderLedger = new Map(first.orders.map((order) => [order.transaction_id, order]));
+    const second = applyBatch(frozen, again, { ...ctx(T + 5 * 3_600_000), ledger });
+    expect(frozen).toEqual(copy);
+    expect(second.state.counters.events).toBe(first.state.counters.events + again.length);
+    expect(second.state.views.items).toEqual({ a: 2, b: 2 });
+  });
+});

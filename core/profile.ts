@@ -217,13 +217,32 @@ const INTERACTIONS = { nudge_impression: "impression", nudge_click: "click", nud
 export const CONVERSION_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
+ * A copy of the state that a batch may change in place: the containers the event handlers write
+ * into are copied (a level deep), everything else is shared, since it is only ever replaced
+ * (cart, orders, campaigns, flows, results are rebuilt by their own pure functions). A deep clone
+ * cost more than the rest of a batch for a person with a long history.
+ */
+function copyForBatch(state: ProfileState): ProfileState {
+  return {
+    ...state,
+    identifiers: { ...state.identifiers },
+    traits: { ...state.traits },
+    subscriptions: { ...state.subscriptions },
+    counters: { ...state.counters },
+    session: state.session && { ...state.session },
+    views: { ...state.views, items: { ...state.views.items }, category: { ...state.views.category } },
+    searches: { ...state.searches },
+  };
+}
+
+/**
  * Applies a batch to a person's live state. De-duplicates by event id (against `seenIds` and
  * within the batch) and stores nothing for which analytics consent is missing. Returns the new
  * state, the events to store, the skipped ones with their reason, and the ledger rows to write;
  * `state` is not modified.
  */
 export function applyBatch(current: ProfileState, incoming: readonly IncomingEvent[], ctx: BatchContext): BatchOutcome {
-  const state = structuredClone(current);
+  const state = copyForBatch(current);
   const ledger: OrderLedger = new Map(ctx.ledger);
   const seen = new Set(ctx.seenIds);
   const uses = new Set(ctx.tokenUses);

@@ -91,13 +91,13 @@ describe("globMatch", () => {
 
   it("agrees with a reference matcher on every short pattern and value over a small alphabet", () => {
     // Test-only reference: the pattern as a regular expression (the matcher itself never builds one).
-    const reference = (value: string, pattern: string) =>
+    const reference = (pattern: string) =>
       new RegExp(
         `^${pattern
           .split("*")
           .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
           .join(".*")}$`,
-      ).test(value);
+      );
     const words = (alphabet: string, max: number): string[] => {
       const out = [""];
       for (let i = 0; i < out.length; i++) {
@@ -107,9 +107,12 @@ describe("globMatch", () => {
       return out;
     };
     const values = words("ab.", 5);
+    const disagreements: string[] = [];
     for (const pattern of words("ab.*", 4)) {
-      for (const value of values) expect(globMatch(value, pattern), `${value} ~ ${pattern}`).toBe(reference(value, pattern));
+      const expected = reference(pattern);
+      for (const value of values) if (globMatch(value, pattern) !== expected.test(value)) disagreements.push(`${value} ~ ${pattern}`);
     }
+    expect(disagreements).toEqual([]);
   });
 
   it("stays linear on adversarial input", () => {
