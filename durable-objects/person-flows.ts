@@ -152,7 +152,7 @@ export class PersonFlows {
     });
     if (outcome.stored.length === 0) return;
     const rows = { events: outcome.stored, orders: [], tokenUses: [], devices: [], tasks: [] };
-    store.writeBatch(outcome.state, rows, request.at, request.shopId);
+    store.writeBatch(outcome.state, rows, request.at);
     this.host.adopt(outcome.state);
   }
 

@@ -169,7 +169,6 @@ export class ProfileObject extends DurableObject<Env> {
         tasks,
       },
       request.receivedAt,
-      request.shopId,
     );
     this.state = outcome.state;
     if (tasks.length > 0) this.openTasks = true;

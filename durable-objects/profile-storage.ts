@@ -320,10 +320,9 @@ export class ProfileStorage {
   }
 
   /** Writes a batch's events, ids, decision outcomes, devices, order rows, identity tasks and the new state, all or nothing. */
-  writeBatch(state: ProfileState, write: BatchWrite, receivedAt: number, shopId: string): void {
+  writeBatch(state: ProfileState, write: BatchWrite, receivedAt: number): void {
     const sql = this.storage.sql;
     this.storage.transactionSync(() => {
-      this.writeKey("shop", shopId);
       for (const event of write.events) {
         sql.exec(
           "INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, ?, ?, ?, ?)",
@@ -366,22 +365,26 @@ export class ProfileStorage {
   }
 
   /** The raw-event cap holds on every write, not only after the daily compaction. */
+  /**
+   * Past the cap, the oldest raw events are summarized down to 90% of it: a person at the cap
+   * pays for one compaction per 2,000 events, not one per batch.
+   */
   private capRawEvents(now: number): void {
     this.eventRows ??= this.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n;
-    if (this.eventRows > MAX_RAW_EVENTS) this.compact(now, false);
+    if (this.eventRows > MAX_RAW_EVENTS) this.compact(now, false, Math.floor(MAX_RAW_EVENTS * 0.9));
   }
 
   /**
    * Folds raw events older than the retention window (or beyond the row cap) into daily counts
    * per type, and forgets event ids and decision outcomes older than their windows.
    */
-  compact(now: number, forget = true): { summarized: number; forgottenIds: number } {
+  compact(now: number, forget = true, keep = MAX_RAW_EVENTS): { summarized: number; forgottenIds: number } {
     const sql = this.storage.sql;
     let summarized = 0;
     let forgottenIds = 0;
     this.storage.transactionSync(() => {
       const total = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n;
-      const overflow = Math.max(0, total - MAX_RAW_EVENTS);
+      const overflow = Math.max(0, total - keep);
       const where = "(ts < ? OR seq IN (SELECT seq FROM events ORDER BY ts ASC, seq ASC LIMIT ?))";
       const params = [now - RAW_EVENT_RETENTION_MS, overflow] as const;
       sql.exec(

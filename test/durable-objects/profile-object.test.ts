@@ -65,7 +65,7 @@ describe("ProfileObject storage", () => {
     expect(left).toEqual(["kept"]);
   });
 
-  it("holds the raw-event cap on every write, not only after the daily compaction", async () => {
+  it("holds the raw-event cap on every write, folding down to 90% of it so the next writes do not fold again", async () => {
     const person = stub(`write-cap-${Date.now()}`);
     const now = Date.now();
     const request = (id: string) => serverBatch([pageView(id, now)], now);
@@ -80,11 +80,16 @@ describe("ProfileObject storage", () => {
           );
       });
     });
+    const held = () =>
+      runInDurableObject(person, (_instance, state) => ({
+        raw: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n,
+        summarized: state.storage.sql.exec<{ n: number }>("SELECT SUM(count) AS n FROM event_summary").one().n,
+      }));
     expect(await person.ingest(request("over"))).toMatchObject({ ok: true, stored: 1 });
-    await runInDurableObject(person, (_instance, state) => {
-      expect(state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n).toBe(MAX_RAW_EVENTS);
-      expect(state.storage.sql.exec<{ n: number }>("SELECT SUM(count) AS n FROM event_summary").one().n).toBe(1);
-    });
+    const keep = Math.floor(MAX_RAW_EVENTS * 0.9);
+    expect(await held()).toEqual({ raw: keep, summarized: MAX_RAW_EVENTS + 1 - keep });
+    expect(await person.ingest(request("next"))).toMatchObject({ ok: true, stored: 1 });
+    expect(await held()).toEqual({ raw: keep + 1, summarized: MAX_RAW_EVENTS + 1 - keep });
   });
 
   it("folds the oldest raw events into the summary beyond the row cap, however recent", async () => {
