@@ -537,5 +537,8 @@ describe("a batch never changes the state it was given", () => {
     expect(frozen).toEqual(copy);
     expect(second.state.counters.events).toBe(first.state.counters.events + again.length);
     expect(second.state.views.items).toEqual({ a: 2, b: 2 });
+    // Each kind alone too: a batch copies only what its own events write.
+    for (const event of again) applyBatch(frozen, [event], { ...ctx(T + 5 * 3_600_000), ledger });
+    expect(frozen).toEqual(copy);
   });
 });

@@ -222,7 +222,9 @@ export const CONVERSION_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
  * (cart, orders, campaigns, flows, results are rebuilt by their own pure functions). A deep clone
  * cost more than the rest of a batch for a person with a long history.
  */
-function copyForBatch(state: ProfileState): ProfileState {
+function copyForBatch(state: ProfileState, events: readonly IncomingEvent[]): ProfileState {
+  // Views are the largest part and only item views write them: other batches keep them as they are.
+  const viewsItems = events.some(({ event }) => event.type === "view_item");
   return {
     ...state,
     identifiers: { ...state.identifiers },
@@ -230,7 +232,7 @@ function copyForBatch(state: ProfileState): ProfileState {
     subscriptions: { ...state.subscriptions },
     counters: { ...state.counters },
     session: state.session && { ...state.session },
-    views: { ...state.views, items: { ...state.views.items }, category: { ...state.views.category } },
+    views: viewsItems ? { ...state.views, items: { ...state.views.items }, category: { ...state.views.category } } : state.views,
     searches: { ...state.searches },
   };
 }
@@ -242,7 +244,7 @@ function copyForBatch(state: ProfileState): ProfileState {
  * `state` is not modified.
  */
 export function applyBatch(current: ProfileState, incoming: readonly IncomingEvent[], ctx: BatchContext): BatchOutcome {
-  const state = copyForBatch(current);
+  const state = copyForBatch(current, incoming);
   const ledger: OrderLedger = new Map(ctx.ledger);
   const seen = new Set(ctx.seenIds);
   const uses = new Set(ctx.tokenUses);
