@@ -58,7 +58,7 @@ export class ProfileObject extends DurableObject<Env> {
     this.store = new ProfileStorage(ctx.storage);
     this.store.migrate();
     this.flows = new PersonFlows(this.flowsHost(), env, ctx.storage);
-    this.state = this.store.loadState();
+    this.state = this.store.openState();
     this.currentRoute = this.store.route();
     this.erased = this.store.erasedAt() !== null;
     this.openTasks = this.store.tasks().length > 0;

@@ -58,10 +58,15 @@ export const DEDUP_WINDOW_MS = 8 * 24 * 60 * 60 * 1000;
 
 interface Row extends Record<string, SqlStorageValue> {}
 
+const STATE_PARTS = ["views", "orders", "campaigns", "assignments", "flows", "results"] as const;
+type StatePart = (typeof STATE_PARTS)[number];
+
 /** Typed access to one person's SQLite storage. All writes of a batch go through `writeBatch`. */
 export class ProfileStorage {
   /** Raw event rows held, counted once and then kept up to date, so the cap costs no query per batch. */
   private eventRows: number | null = null;
+  /** The state's parts as last written or read: a part still the same object is not written again. */
+  private written = new Map<StatePart, unknown>();
 
   /** Rows that travel in pages: a hand-over's staging, an export's reads. */
   readonly pages: PagedRows;
@@ -93,9 +98,50 @@ export class ProfileStorage {
     this.storage.sql.exec("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", key, JSON.stringify(value));
   }
 
+  /**
+   * The state is stored in parts: the large ones that most batches leave alone (views, orders,
+   * campaign history, assignments, flows, results) under their own keys, the rest under
+   * `profile`. A batch writes only the parts it replaced (batches share unchanged parts with the
+   * state before them, so a changed part is a new object), and reading puts them back together.
+   */
   loadState(): ProfileState | null {
+    return this.readState()?.state ?? null;
+  }
+
+  /** The state the object will hold and write from now on: its parts count as written. */
+  openState(): ProfileState | null {
+    const read = this.readState();
+    // Only parts read from their own keys count as written: a state stored whole by an earlier
+    // version has its parts inside `profile`, and the next write moves them out.
+    this.written = new Map(read ? STATE_PARTS.filter((part) => read.own.has(part)).map((part) => [part, read.state[part]]) : []);
+    return read?.state ?? null;
+  }
+
+  private readState(): { state: ProfileState; own: Set<string> } | null {
     const stored = this.readKey<ProfileState>("profile");
-    return stored ? upgradeState(stored) : null;
+    if (!stored) return null;
+    const parts = this.storage.sql
+      .exec<{ key: string; value: string }>("SELECT key, value FROM state WHERE key LIKE 'profile.%'")
+      .toArray();
+    const state = { ...stored } as Record<string, unknown>;
+    for (const row of parts) state[row.key.slice("profile.".length)] = JSON.parse(row.value);
+    return { state: upgradeState(state as unknown as ProfileState), own: new Set(parts.map((row) => row.key.slice("profile.".length))) };
+  }
+
+  /** Writes the parts of `state` that are not the objects last written; call within a transaction. */
+  private writeProfile(state: ProfileState): Map<StatePart, unknown> {
+    const rest: Partial<ProfileState> = { ...state };
+    const written = new Map(this.written);
+    for (const part of STATE_PARTS) {
+      delete rest[part];
+      const value = state[part];
+      if (written.has(part) && written.get(part) === value) continue;
+      if (value === undefined) this.storage.sql.exec("DELETE FROM state WHERE key = ?", `profile.${part}`);
+      else this.writeKey(`profile.${part}`, value);
+      written.set(part, value);
+    }
+    this.writeKey("profile", rest);
+    return written;
   }
 
   route(): Route {
@@ -156,6 +202,7 @@ export class ProfileStorage {
     tasks: readonly IdentityTask[],
   ): void {
     const sql = this.storage.sql;
+    let written = this.written;
     this.storage.transactionSync(() => {
       this.pages.takeIn(head.profileId);
       for (const row of head.summary) {
@@ -173,8 +220,9 @@ export class ProfileStorage {
       sql.exec("DELETE FROM orders");
       this.writeOrders(ledger);
       this.writeKey("absorbed", absorbed);
-      this.writeKey("profile", state);
+      written = this.writeProfile(state);
     });
+    this.written = written;
     this.eventRows = null;
     this.capRawEvents(Date.now());
   }
@@ -188,6 +236,7 @@ export class ProfileStorage {
     await this.storage.deleteAlarm();
     await this.storage.deleteAll();
     this.eventRows = null;
+    this.written = new Map();
     this.migrate();
     this.writeKey("erased_at", now);
     if (job) this.writeKey("erasure_job", job);
@@ -239,6 +288,7 @@ export class ProfileStorage {
       this.setRoute(route);
       this.appendAudit(entry);
     });
+    this.written = new Map();
     this.eventRows = 0;
   }
 
@@ -322,6 +372,7 @@ export class ProfileStorage {
   /** Writes a batch's events, ids, decision outcomes, devices, order rows, identity tasks and the new state, all or nothing. */
   writeBatch(state: ProfileState, write: BatchWrite, receivedAt: number): void {
     const sql = this.storage.sql;
+    let written = this.written;
     this.storage.transactionSync(() => {
       for (const event of write.events) {
         sql.exec(
@@ -339,15 +390,16 @@ export class ProfileStorage {
         sql.exec("INSERT OR IGNORE INTO devices (anonymous_id, first_seen_at) VALUES (?, ?)", device, receivedAt);
       this.addTasks(write.tasks);
       this.writeOrders(write.orders);
-      this.writeKey("profile", state);
+      written = this.writeProfile(state);
       if (this.eventRows !== null) this.eventRows += write.events.length;
     });
+    this.written = written;
     if (write.events.length > 0) this.capRawEvents(receivedAt);
   }
 
   /** Writes a state that changed without events (a decision's sticky assignment). */
   writeState(state: ProfileState): void {
-    this.writeKey("profile", state);
+    this.written = this.storage.transactionSync(() => this.writeProfile(state));
   }
 
   private writeOrders(orders: readonly OrderRecord[]): void {

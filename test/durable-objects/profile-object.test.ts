@@ -132,3 +132,70 @@ describe("ProfileObject storage", () => {
     expect(await runDurableObjectAlarm(person)).toBe(true);
   });
 });
+
+describe("the state written in parts", () => {
+  type Internals = { store: { loadState(): unknown }; state: unknown };
+  const internals = (instance: ProfileObject) => instance as unknown as Internals;
+
+  function logWrites(state: DurableObjectState): void {
+    state.storage.sql.exec("CREATE TABLE IF NOT EXISTS write_log (key TEXT)");
+    state.storage.sql.exec(
+      "CREATE TRIGGER IF NOT EXISTS log_state_writes AFTER INSERT ON state BEGIN INSERT INTO write_log (key) VALUES (NEW.key); END",
+    );
+  }
+  const writtenKeys = (state: DurableObjectState) =>
+    state.storage.sql
+      .exec<{ key: string }>("SELECT key FROM write_log")
+      .toArray()
+      .map((row) => row.key);
+
+  it("rewrites only the parts a batch changed, and reads back the same state", async () => {
+    const person = stub(`parts-${Date.now()}`);
+    const now = Date.now();
+    const view: { event: TrackedEvent; identifiers: [] } = {
+      event: { id: "v1", type: "view_item", ts: now, items: [{ item_id: "mug", item_category: "kitchen" }] },
+      identifiers: [],
+    };
+    const order: { event: TrackedEvent; identifiers: [] } = {
+      event: { id: "o1", type: "purchase", ts: now, transaction_id: "T1", value: 20 },
+      identifiers: [],
+    };
+    await person.ingest(serverBatch([view, order] as never, now));
+    await runInDurableObject(person, (_instance, state) => logWrites(state));
+    await person.ingest(serverBatch([pageView("p1", now + 1000)], now + 1000));
+    await runInDurableObject(person, (instance, state) => {
+      expect(writtenKeys(state)).toEqual(["profile"]);
+      expect(internals(instance).store.loadState()).toEqual(internals(instance).state);
+      state.storage.sql.exec("DELETE FROM write_log");
+    });
+    await person.ingest(serverBatch([{ ...view, event: { ...view.event, id: "v2", ts: now + 2000 } }] as never, now + 2000));
+    await runInDurableObject(person, (instance, state) => {
+      expect(writtenKeys(state)).toEqual(["profile.views", "profile"]);
+      expect(internals(instance).store.loadState()).toEqual(internals(instance).state);
+    });
+    expect(((await person.profile("implied")) as ApiProfile).views.items).toEqual({ mug: 2 });
+  });
+
+  it("reads a state an earlier version stored whole, and moves its parts out on the next write", async () => {
+    const person = stub(`legacy-${Date.now()}`);
+    const now = Date.now();
+    await person.ingest(serverBatch([pageView("first", now)], now));
+    await runInDurableObject(person, (instance, state) => {
+      const whole = { ...(internals(instance).state as Record<string, unknown>), views: { items: { old: 3 }, category: {}, recent: [] } };
+      state.storage.sql.exec("DELETE FROM state WHERE key LIKE 'profile.%'");
+      state.storage.sql.exec("INSERT OR REPLACE INTO state (key, value) VALUES ('profile', ?)", JSON.stringify(whole));
+      const loaded = internals(instance).store.loadState() as { views: { items: Record<string, number> } };
+      internals(instance).state = loaded;
+      expect(loaded.views.items).toEqual({ old: 3 });
+    });
+    await person.ingest(serverBatch([pageView("second", now + 1000)], now + 1000));
+    await runInDurableObject(person, (instance, state) => {
+      const keys = state.storage.sql
+        .exec<{ key: string }>("SELECT key FROM state WHERE key LIKE 'profile%' ORDER BY key")
+        .toArray()
+        .map((row) => row.key);
+      expect(keys).toContain("profile.views");
+      expect((internals(instance).store.loadState() as { views: { items: Record<string, number> } }).views.items).toEqual({ old: 3 });
+    });
+  });
+});
