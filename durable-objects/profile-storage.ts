@@ -1,7 +1,8 @@
 import type { AuditEntry, IdentityTask, Route } from "../core/identity";
+import { compactEvents } from "./compaction";
 import { PagedRows } from "./paged-rows";
 import type { OrderLedger, OrderRecord } from "../core/orders";
-import { upgradeState } from "../core/profile";
+import { readStateParts, writeStateParts, type WrittenParts } from "./state-parts";
 import type { Identifier, ProfileState, TrackedEvent } from "../core/types";
 import init from "../migrations/profile-object/0001_init.sql";
 import identity from "../migrations/profile-object/0002_identity.sql";
@@ -58,15 +59,12 @@ export const DEDUP_WINDOW_MS = 8 * 24 * 60 * 60 * 1000;
 
 interface Row extends Record<string, SqlStorageValue> {}
 
-const STATE_PARTS = ["views", "orders", "campaigns", "assignments", "flows", "results"] as const;
-type StatePart = (typeof STATE_PARTS)[number];
-
 /** Typed access to one person's SQLite storage. All writes of a batch go through `writeBatch`. */
 export class ProfileStorage {
   /** Raw event rows held, counted once and then kept up to date, so the cap costs no query per batch. */
   private eventRows: number | null = null;
   /** The state's parts as last written or read: a part still the same object is not written again. */
-  private written = new Map<StatePart, unknown>();
+  private written: WrittenParts = new Map();
 
   /** Rows that travel in pages: a hand-over's staging, an export's reads. */
   readonly pages: PagedRows;
@@ -98,50 +96,16 @@ export class ProfileStorage {
     this.storage.sql.exec("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", key, JSON.stringify(value));
   }
 
-  /**
-   * The state is stored in parts: the large ones that most batches leave alone (views, orders,
-   * campaign history, assignments, flows, results) under their own keys, the rest under
-   * `profile`. A batch writes only the parts it replaced (batches share unchanged parts with the
-   * state before them, so a changed part is a new object), and reading puts them back together.
-   */
+  /** The stored state (see state-parts.ts). */
   loadState(): ProfileState | null {
-    return this.readState()?.state ?? null;
+    return readStateParts(this.storage.sql)?.state ?? null;
   }
 
   /** The state the object will hold and write from now on: its parts count as written. */
   openState(): ProfileState | null {
-    const read = this.readState();
-    // Only parts read from their own keys count as written: a state stored whole by an earlier
-    // version has its parts inside `profile`, and the next write moves them out.
-    this.written = new Map(read ? STATE_PARTS.filter((part) => read.own.has(part)).map((part) => [part, read.state[part]]) : []);
+    const read = readStateParts(this.storage.sql);
+    this.written = read?.written ?? new Map();
     return read?.state ?? null;
-  }
-
-  private readState(): { state: ProfileState; own: Set<string> } | null {
-    const stored = this.readKey<ProfileState>("profile");
-    if (!stored) return null;
-    const parts = this.storage.sql
-      .exec<{ key: string; value: string }>("SELECT key, value FROM state WHERE key LIKE 'profile.%'")
-      .toArray();
-    const state = { ...stored } as Record<string, unknown>;
-    for (const row of parts) state[row.key.slice("profile.".length)] = JSON.parse(row.value);
-    return { state: upgradeState(state as unknown as ProfileState), own: new Set(parts.map((row) => row.key.slice("profile.".length))) };
-  }
-
-  /** Writes the parts of `state` that are not the objects last written; call within a transaction. */
-  private writeProfile(state: ProfileState): Map<StatePart, unknown> {
-    const rest: Partial<ProfileState> = { ...state };
-    const written = new Map(this.written);
-    for (const part of STATE_PARTS) {
-      delete rest[part];
-      const value = state[part];
-      if (written.has(part) && written.get(part) === value) continue;
-      if (value === undefined) this.storage.sql.exec("DELETE FROM state WHERE key = ?", `profile.${part}`);
-      else this.writeKey(`profile.${part}`, value);
-      written.set(part, value);
-    }
-    this.writeKey("profile", rest);
-    return written;
   }
 
   route(): Route {
@@ -220,7 +184,7 @@ export class ProfileStorage {
       sql.exec("DELETE FROM orders");
       this.writeOrders(ledger);
       this.writeKey("absorbed", absorbed);
-      written = this.writeProfile(state);
+      written = writeStateParts(this.storage.sql, state, this.written);
     });
     this.written = written;
     this.eventRows = null;
@@ -390,7 +354,7 @@ export class ProfileStorage {
         sql.exec("INSERT OR IGNORE INTO devices (anonymous_id, first_seen_at) VALUES (?, ?)", device, receivedAt);
       this.addTasks(write.tasks);
       this.writeOrders(write.orders);
-      written = this.writeProfile(state);
+      written = writeStateParts(this.storage.sql, state, this.written);
       if (this.eventRows !== null) this.eventRows += write.events.length;
     });
     this.written = written;
@@ -399,7 +363,7 @@ export class ProfileStorage {
 
   /** Writes a state that changed without events (a decision's sticky assignment). */
   writeState(state: ProfileState): void {
-    this.written = this.storage.transactionSync(() => this.writeProfile(state));
+    this.written = this.storage.transactionSync(() => writeStateParts(this.storage.sql, state, this.written));
   }
 
   private writeOrders(orders: readonly OrderRecord[]): void {
@@ -431,27 +395,15 @@ export class ProfileStorage {
    * per type, and forgets event ids and decision outcomes older than their windows.
    */
   compact(now: number, forget = true, keep = MAX_RAW_EVENTS): { summarized: number; forgottenIds: number } {
-    const sql = this.storage.sql;
-    let summarized = 0;
-    let forgottenIds = 0;
-    this.storage.transactionSync(() => {
-      const total = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n;
-      const overflow = Math.max(0, total - keep);
-      const where = "(ts < ? OR seq IN (SELECT seq FROM events ORDER BY ts ASC, seq ASC LIMIT ?))";
-      const params = [now - RAW_EVENT_RETENTION_MS, overflow] as const;
-      sql.exec(
-        `INSERT INTO event_summary (day, type, count)
-         SELECT strftime('%Y-%m-%d', ts / 1000, 'unixepoch'), type, COUNT(*) FROM events WHERE ${where} GROUP BY 1, 2
-         ON CONFLICT (day, type) DO UPDATE SET count = count + excluded.count`,
-        ...params,
-      );
-      summarized = sql.exec(`DELETE FROM events WHERE ${where}`, ...params).rowsWritten;
-      this.eventRows = total - summarized;
-      if (!forget) return;
-      forgottenIds = sql.exec("DELETE FROM seen_events WHERE seen_at < ?", now - DEDUP_WINDOW_MS).rowsWritten;
-      sql.exec("DELETE FROM token_uses WHERE used_at < ?", now - DEDUP_WINDOW_MS);
-    });
-    return { summarized, forgottenIds };
+    const result = this.storage.transactionSync(() =>
+      compactEvents(this.storage.sql, {
+        foldBefore: now - RAW_EVENT_RETENTION_MS,
+        keep,
+        forgetBefore: forget ? now - DEDUP_WINDOW_MS : null,
+      }),
+    );
+    this.eventRows = result.remaining;
+    return { summarized: result.summarized, forgottenIds: result.forgottenIds };
   }
 
   summary(): { day: string; type: string; count: number }[] {
