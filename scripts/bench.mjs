@@ -15,7 +15,8 @@
 // Env: BENCH_SECONDS (default 10) per scenario, BENCH_CONNECTIONS (default 50),
 //      BENCH_WARMUP_SECONDS (default 2) per scenario, BENCH_ONLY=name,name (baseline always runs),
 //      BENCH_KEEP_STATE=1, BENCH_STRICT=1 (exit 1 when a target is missed),
-//      BENCH_SNIPPET_LOADS (default 20). BENCH_ONLY=snippet runs only the browser measurement.
+//      BENCH_SNIPPET_LOADS (default 20), BENCH_ALTERNATIONS (default 3) extra rounds of an `alternateWith`
+//      pair. BENCH_ONLY=snippet runs only the browser measurement.
 // `snippet` (scripts/lib/browser-bench.mjs): Chromium loads a page with the tag, each load a first
 // visit, and reports the time from navigation start to the first decision rendered and the page's FCP.
 // Builds the snippet first and prints its size (bytes and gzip).
@@ -36,7 +37,9 @@
 //
 // Adding a scenario: append an object to SCENARIOS ({name, route, request(n, run), pool?, setUp(baseUrl)?,
 // prepare(baseUrl)?, sent(n)?, response(n, status, body)?, after(baseUrl, row)?, objectBound?, runsWith?}):
-// `objectBound: false` skips its bare baseline; `runsWith: name` runs it whenever BENCH_ONLY names `name`; `setUp` runs before
+// `objectBound: false` skips its bare baseline; `runsWith: name` runs it whenever BENCH_ONLY names `name`;
+// `alternateWith: name` measures the two again in BENCH_ALTERNATIONS alternating rounds after the table's
+// runs (row.alternating: each round's req/s and the ratio of the sums, the like-with-like figure); `setUp` runs before
 // the first request of any scenario (what `request` needs to be built, e.g. a shop's keys), `prepare`
 // right before the scenario's own baseline; `sent` is told each request number
 // written, `response` gets its answer, `after` runs once the scenario was measured and may add
@@ -54,7 +57,7 @@ import autocannon from "autocannon";
 import { buildSnippet } from "./build-snippet.mjs";
 import { benchSnippet } from "./lib/browser-bench.mjs";
 import { benchFlows, FLOW_SCENARIO_NAMES, printTable as printFlowsTable } from "./lib/flows-bench.mjs";
-import { compareHistory, HISTORY_TARGETS, historyPoolSize, historyScenarios } from "./lib/history-bench.mjs";
+import { compareHistory, HISTORY_TARGETS, historyPoolSize, historyScenarios, printHistory } from "./lib/history-bench.mjs";
 import { printResultsCounting, resultsScenarios } from "./lib/results-bench.mjs";
 import { benchCore, printCore, SHOP_SCALE_TARGETS, shopScaleScenarios } from "./lib/shop-scale-bench.mjs";
 import { freePort, offlineEnv, prepareDatabase, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
@@ -63,6 +66,7 @@ const SECONDS = positive("BENCH_SECONDS", 10);
 const CONNECTIONS = positive("BENCH_CONNECTIONS", 50);
 const WARMUP_SECONDS = positive("BENCH_WARMUP_SECONDS", 2, { allowZero: true });
 const SNIPPET_LOADS = positive("BENCH_SNIPPET_LOADS", 20);
+const ALTERNATIONS = positive("BENCH_ALTERNATIONS", 3, { allowZero: true });
 // On a RAM disk where there is one: local object storage is one SQLite file per person, and this
 // VM's disk flushes made the figures swing by 2x between runs. The platform's storage is not a
 // local disk either, so the bench measures the Worker and the objects, not the disk.
@@ -441,6 +445,29 @@ async function measureBare(bare, base, scenario, baseUrl, run, measure) {
   return row;
 }
 
+/**
+ * Two scenarios measured again in turns (other, scenario) for ALTERNATIONS rounds, each warmed
+ * right before: a slow moment of the shared machine then hits both, where one run each would
+ * put it on one side. Sets row.alternating on the scenario's row: the rounds (the table's run
+ * first) and the ratio of the summed req/s.
+ */
+async function alternate(scenario, other, rows, warm, measure) {
+  const row = rows.find((r) => r.name === scenario.name);
+  const otherRow = rows.find((r) => r.name === other.name);
+  if (!row || !otherRow) return;
+  const rounds = [{ [other.name]: otherRow.requests_per_second, [scenario.name]: row.requests_per_second }];
+  for (let i = 0; i < ALTERNATIONS; i++) {
+    const label = `(round ${i + 2} of ${ALTERNATIONS + 1})`;
+    await warm(other);
+    const first = await measure(other, `${other.route} ${label}`);
+    await warm(scenario);
+    const second = await measure(scenario, `${scenario.route} ${label}`);
+    rounds.push({ [other.name]: first.requests_per_second, [scenario.name]: second.requests_per_second });
+  }
+  const sum = (name) => rounds.reduce((total, round) => total + round[name], 0);
+  row.alternating = { with: other.name, rounds, ratio: sum(other.name) > 0 ? sum(scenario.name) / sum(other.name) : null };
+}
+
 /** The bare write's ratios to /healthz over the run: what the architecture allows an object-bound request. */
 function bareSpread(rows) {
   const ratios = rows.filter((row) => row.name === "bare" && row.throughput_ratio !== null).map((row) => row.throughput_ratio);
@@ -488,6 +515,10 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
     if (scenario.after) await scenario.after(baseUrl, row);
     rows.push(...[base, bareRow, row].filter(Boolean));
   }
+  for (const scenario of scenarios.filter((s) => s.alternateWith)) {
+    const other = scenarios.find((s) => s.name === scenario.alternateWith);
+    if (other) await alternate(scenario, other, rows, (s) => warmUp(s, baseUrl, run), measure);
+  }
   const history = compareHistory(rows);
   const unmerged = rows.find((row) => row.name === "collect");
   for (const row of rows.filter((r) => r.name === "collect-merged")) {
@@ -523,9 +554,10 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
       `bare object write: ${fmt(spread.min, 2)}–${fmt(spread.max, 2)}x of /healthz over ${spread.runs} runs, measured right after each /healthz; "vs bare" compares with the one next to the scenario`,
     );
   if (history)
-    console.log(
-      `history/new: collect for people with ${history.history?.events_per_person ?? "-"} events of history ${fmt(history.vs_new, 2)}x collect for new people ` +
-        `(healthz ratios ${fmt(history.throughput_ratio, 2)}x / ${fmt(rows.find((row) => row.name === "collect-new")?.throughput_ratio, 2)}x; raw req/s ${fmt(history.vs_new_raw, 2)}x; ${history.history?.people ?? "-"} people each)`,
+    printHistory(
+      history,
+      rows.find((row) => row.name === "collect-new"),
+      fmt,
     );
   console.log("");
   for (const target of targets) console.log(`${target.pass ? "PASS" : "MISS"}  ${target.label} (${fmt(target.actual, 2)}x)`);
