@@ -72,7 +72,7 @@ export function decideNow(
 ): DecisionsOutcome {
   const campaigns = campaignVersions.get(request.version) ?? NO_CAMPAIGNS;
   if (!hasConsent(state.consent_choices, "personalization", consentMode)) {
-    const asked = request.placements.flatMap((placement) => campaigns.byPlacement.get(placement) ?? []);
+    const asked = request.explain ? request.placements.flatMap((placement) => campaigns.byPlacement.get(placement) ?? []) : [];
     const candidates = asked.map(({ campaign }) => ({
       placement: campaign.placement,
       campaign_id: campaign.id,

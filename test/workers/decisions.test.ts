@@ -229,6 +229,28 @@ describe("POST /v1/decide", () => {
     ]);
   });
 
+  it("explains every candidate only when asked, also when personalization is not granted", async () => {
+    const shop = await createShop();
+    const campaignId = await createCampaign(shop, shipping);
+    await serverEvents(shop, {
+      events: [
+        { type: "consent", customer_id: "c-no", consent: { personalization: false } },
+        { ...addToCart(35), customer_id: "c-no" },
+      ],
+    });
+    const ask = async (path: string) =>
+      (await (await api(shop, "POST", path, { customer_id: "c-no", placements: ["top_banner"] })).json()) as CollectAnswer & {
+        candidates?: { campaign_id: string; outcome: string; reason: string }[];
+      };
+    const plain = await ask("/v1/decide");
+    expect(plain.decisions).toEqual([]);
+    expect(plain.candidates).toBeUndefined();
+    const explained = await ask("/v1/decide?explain=1");
+    expect(explained.candidates).toEqual([
+      { placement: "top_banner", campaign_id: campaignId, outcome: "skipped", reason: "no_consent: personalization is not granted" },
+    ]);
+  });
+
   it("refuses a request without a person or placements", async () => {
     const shop = await createShop();
     expect((await api(shop, "POST", "/v1/decide", { placements: ["top_banner"] })).status).toBe(400);
