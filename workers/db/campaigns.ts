@@ -105,15 +105,13 @@ export async function deleteCampaign(db: Database, shopId: string, id: string, n
 
 /** The active campaigns of a shop, from the isolate cache when it is fresh. */
 export async function activeCampaigns(db: Database, shopId: string): Promise<ActiveCampaigns> {
-  const cached = liveCampaigns.get(shopId);
-  if (cached) return cached;
-  const rows = await db
-    .select()
-    .from(campaigns)
-    .where(and(ofShop(shopId), eq(campaigns.status, "active")))
-    .orderBy(campaigns.id);
-  const list = rows.map(toCampaign);
-  const active = { version: `${shopId}:${fnv1a32(JSON.stringify(list)).toString(36)}`, campaigns: list };
-  liveCampaigns.set(shopId, active);
-  return active;
+  return liveCampaigns.through(shopId, async () => {
+    const rows = await db
+      .select()
+      .from(campaigns)
+      .where(and(ofShop(shopId), eq(campaigns.status, "active")))
+      .orderBy(campaigns.id);
+    const list = rows.map(toCampaign);
+    return { version: `${shopId}:${fnv1a32(JSON.stringify(list)).toString(36)}`, campaigns: list };
+  });
 }

@@ -153,12 +153,10 @@ export async function deleteFlow(
 
 /** All of a shop's flows as definitions, from the isolate cache when it is fresh. */
 export async function shopFlows(db: Database, shopId: string): Promise<ShopFlows> {
-  const cached = cachedShopFlows.get(shopId);
-  if (cached) return cached;
-  const list = (await listFlows(db, shopId)).map(({ built_in: _b, created_at: _c, updated_at: _u, ...definition }) => definition);
-  const current = { version: `${shopId}:${fnv1a32(JSON.stringify(list)).toString(36)}`, flows: list };
-  cachedShopFlows.set(shopId, current);
-  return current;
+  return cachedShopFlows.through(shopId, async () => {
+    const list = (await listFlows(db, shopId)).map(({ built_in: _b, created_at: _c, updated_at: _u, ...definition }) => definition);
+    return { version: `${shopId}:${fnv1a32(JSON.stringify(list)).toString(36)}`, flows: list };
+  });
 }
 
 /** Which channels the shop can deliver on: the webhook carries both, a provider its own. */
