@@ -2,7 +2,7 @@ import { applyActivity } from "./activity";
 import { applyCartEvent, emptyCart } from "./cart";
 import { applyConsentChoices, hasConsent } from "./consent";
 import { recordConversion, recordInteraction } from "./eligibility";
-import { applyOrderEvent, emptyOrders, type OrderLedger, type OrderRecord } from "./orders";
+import { applyOrderEvent, emptyOrders, type OrderLedger, type OrderOutcome, type OrderRecord } from "./orders";
 import type { ConsentMode, ConsentPurpose, Identifier, IdentifierKind, ProfileState, TrackedEvent, TraitValue } from "./types";
 
 export const MAX_TRAITS = 50;
@@ -91,11 +91,7 @@ export type OrderChange =
   | { kind: "order"; transaction_id: string; at: number; value: number }
   | { kind: "refund"; transaction_id: string; amount: number; full: boolean };
 
-function orderChangeOf(
-  event: TrackedEvent,
-  before: OrderRecord | undefined,
-  outcome: ReturnType<typeof applyOrderEvent>,
-): OrderChange | null {
+function orderChangeOf(event: TrackedEvent, before: OrderRecord | undefined, outcome: OrderOutcome): OrderChange | null {
   const record = outcome.record;
   if (!record || outcome.reason === "duplicate_transaction") return null;
   if (outcome.reason === "order_added") return { kind: "order", transaction_id: record.transaction_id, at: event.ts, value: record.value };

@@ -1,7 +1,7 @@
 import type { ReportCount } from "../core/results/types";
 import { CountBuffer } from "./count-buffer";
 import type { Database } from "./db/client";
-import { addReportCounts, type ShopReportCount } from "./db/reports";
+import { addReportCounts, counterKey, type ShopReportCount } from "./db/reports";
 
 /**
  * Results of campaigns and flows (impressions, clicks, sends, conversions, revenue), added up
@@ -9,7 +9,7 @@ import { addReportCounts, type ShopReportCount } from "./db/reports";
  * central-database write per event.
  */
 const buffer = new CountBuffer<ShopReportCount>({
-  key: (row) => JSON.stringify([row.shopId, row.subject, row.subject_id, row.part, row.day, row.metric]),
+  key: counterKey,
   add: (a, b) => ({ ...a, count: a.count + b.count, amount: a.amount + b.amount }),
   weight: () => 1,
   write: (db, rows) => addReportCounts(db, rows),

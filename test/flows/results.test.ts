@@ -1,5 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { FlowReport, StepResult, VariantResult } from "../../core/results/report";
 import { database } from "../../workers/db/client";
 import { flushReportCounts } from "../../workers/report-counters";
 import { api, collect, serverEvents, visitorId, type TestShop } from "../helpers";
@@ -15,32 +16,6 @@ import {
   webhookMessages,
 } from "./helpers";
 import { script } from "./receiver";
-
-interface StepReport {
-  step_id: string;
-  sent: number;
-  skipped: Record<string, number>;
-  delivered: number;
-  failed: number;
-  opened: number;
-  clicked: number;
-  converted: number;
-  revenue: number;
-}
-
-interface FlowReport {
-  flow_id: string;
-  recipients: number;
-  revenue: number;
-  revenue_per_recipient: number;
-  steps: StepReport[];
-}
-
-interface VariantReport {
-  variant_id: string;
-  conversions: number;
-  revenue: number;
-}
 
 interface Decision {
   campaign_id: string;
@@ -61,7 +36,7 @@ async function flowReport(shop: TestShop): Promise<FlowReport> {
   return (await response.json()) as FlowReport;
 }
 
-async function reminderReport(shop: TestShop): Promise<StepReport> {
+async function reminderReport(shop: TestShop): Promise<StepResult> {
   const step = (await flowReport(shop)).steps.find((s) => s.step_id === "reminder");
   if (!step) throw new Error("no reminder step in the report");
   return step;
@@ -188,7 +163,7 @@ describe("flow results over HTTP", () => {
     expect((await flowReport(shop)).revenue).toBe(0);
     const campaign = await api(shop, "GET", `/v1/reports/campaigns/${campaignId}`);
     expect(campaign.status).toBe(200);
-    const variants = ((await campaign.json()) as { variants: VariantReport[] }).variants;
+    const variants = ((await campaign.json()) as { variants: VariantResult[] }).variants;
     expect(variants).toEqual([expect.objectContaining({ variant_id: "a", conversions: 1, revenue: 40 })]);
   });
 });

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { CampaignReport } from "../../core/results/report";
 import { database } from "../../workers/db/client";
 import { flushReportCounts } from "../../workers/report-counters";
 import { api, collect, createShop, serverEvents, visitorId, type TestShop } from "../helpers";
@@ -8,24 +9,6 @@ interface Decision {
   campaign_id: string;
   variant_id: string;
   token: string;
-}
-
-interface VariantReport {
-  variant_id: string;
-  people: number;
-  impressions: number;
-  clicks: number;
-  dismissals: number;
-  conversions: number;
-  revenue: number;
-  conversion_rate: number;
-}
-
-interface CampaignReport {
-  variants: VariantReport[];
-  holdout: { people: number; conversions: number; revenue: number; conversion_rate: number };
-  uplift: { absolute: number; ci95: [number, number]; method: string } | null;
-  daily: { date: string; impressions: number; clicks: number; conversions: number; revenue: number }[];
 }
 
 async function campaign(shop: TestShop, body: Record<string, unknown> = {}): Promise<string> {

@@ -44,13 +44,28 @@ function upsertCounts(db: Database, rows: readonly ShopReportCount[], now: numbe
     });
 }
 
+/** The key of one counter row. */
+export function counterKey(row: ShopReportCount): string {
+  return JSON.stringify([row.shopId, row.subject, row.subject_id, row.part, row.day, row.metric]);
+}
+
+/** One row per counter: a statement cannot update a row twice, so counts for the same counter are added first. */
+function addedUp(counts: readonly ShopReportCount[]): ShopReportCount[] {
+  const rows = new Map<string, ShopReportCount>();
+  for (const count of counts) {
+    const key = counterKey(count);
+    const row = rows.get(key);
+    rows.set(key, row ? { ...row, count: row.count + count.count, amount: row.amount + count.amount } : count);
+  }
+  return [...rows.values()];
+}
+
 /**
  * Adds counts to the counters: multi-row upserts with increments (concurrent isolates add up),
- * all in one round trip. `counts` must name each counter once: one statement cannot update a
- * row twice (the buffer in report-counters.ts adds them up first).
+ * all in one round trip.
  */
 export async function addReportCounts(db: Database, counts: readonly ShopReportCount[], now = Date.now()): Promise<void> {
-  const [first, ...rest] = chunks(counts, ROWS_PER_STATEMENT).map((rows) => upsertCounts(db, rows, now));
+  const [first, ...rest] = chunks(addedUp(counts), ROWS_PER_STATEMENT).map((rows) => upsertCounts(db, rows, now));
   if (!first) return;
   await db.batch([first, ...rest]);
 }
