@@ -14,7 +14,7 @@ import type { ReportCount } from "../core/results/types";
 import type { ProfileState } from "../core/types";
 import { mapWithConcurrency } from "../workers/concurrency";
 import { tokenSecret } from "../workers/crypto";
-import { database } from "../workers/db/client";
+import { centralDatabase } from "../workers/db/client";
 import { scheduleNext } from "../workers/db/outbox";
 import { applyOutcomes, planAfterBatch, prepareSends, sendMessage, summarize, type DispatchRequest } from "./messaging";
 import { OutboxMarks, syncOutbox } from "./outbox-mark";
@@ -127,7 +127,7 @@ export class PersonFlows {
   async tellOutbox(shopId: string, after: "batch" | "dispatch"): Promise<void> {
     const next = nextWorkAt(this.host.state());
     const write = (shop: string, due: number | null, seq: number) =>
-      scheduleNext(database(this.env.DB), shop, this.host.profileId, due, seq);
+      scheduleNext(centralDatabase(this.env), shop, this.host.profileId, due, seq);
     if (!(await syncOutbox(this.marks, write, shopId, next, after))) await this.host.retrySoon();
   }
 

@@ -1,5 +1,5 @@
 import type { ReportCount } from "../core/results/types";
-import { database } from "../workers/db/client";
+import { centralDatabase } from "../workers/db/client";
 import { addReportCounts } from "../workers/db/reports";
 
 /**
@@ -10,7 +10,7 @@ import { addReportCounts } from "../workers/db/reports";
 export async function writeReportCounts(env: Env, shopId: string, counts: readonly ReportCount[]): Promise<void> {
   try {
     await addReportCounts(
-      database(env.DB),
+      centralDatabase(env),
       counts.map((count) => ({ ...count, shopId })),
     );
   } catch (error) {

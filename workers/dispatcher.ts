@@ -13,7 +13,7 @@ import type { FlowDefinition, SendSettings } from "../core/flows/types";
 import type { DispatchRequest } from "../durable-objects/messaging";
 import type { DispatchResult } from "../durable-objects/profile-rpc";
 import { mapWithConcurrency } from "./concurrency";
-import { database, type Database } from "./db/client";
+import { centralDatabase, type Database } from "./db/client";
 import { deliverableChannels, shopFlows } from "./db/flows";
 import { claimDue, forgetOutbox, releaseClaims, type Claim } from "./db/outbox";
 import { findShop, type Shop } from "./db/shops";
@@ -36,6 +36,8 @@ export interface DispatchOptions {
   maxPeople?: number;
   budgetMs?: number;
   concurrency?: number;
+  /** The central database to use instead of the configured one (the capacity test passes one that counts its statements). */
+  database?: Database;
 }
 
 export interface DispatchRun {
@@ -62,7 +64,7 @@ interface ShopContext {
 export async function dispatchDue(env: Env, now: number, options: DispatchOptions = {}): Promise<DispatchRun> {
   const publicUrl = env.PUBLIC_URL;
   if (!publicUrl) throw new Error("PUBLIC_URL is not set: messages need the Worker's public origin for their links (wrangler.toml [vars])");
-  const db = database(env.DB);
+  const db = options.database ?? centralDatabase(env);
   const owner = options.owner ?? `run_${crypto.randomUUID()}`;
   const batchSize = options.batchSize ?? 100;
   const maxPeople = options.maxPeople ?? (Number(env.DISPATCH_MAX_PEOPLE) || 500);
