@@ -1,22 +1,29 @@
 #!/usr/bin/env node
 // `npm start`: the local runtime, fully offline.
-//  1. applies migrations/ to the embedded D1 database (.wrangler/state) and seeds the demo shop
-//     (scripts/seed.sql, idempotent: data and changed settings survive restarts);
+//  1. applies migrations/ to the central database and seeds the demo shop (scripts/seed.sql,
+//     idempotent: data and changed settings survive restarts). The central database is the
+//     embedded D1 (.wrangler/state), or with DATABASE_URL set the libSQL server there (with
+//     DATABASE_AUTH_TOKEN), which the Worker then uses for every central row;
 //  2. starts a webhook receiver on 127.0.0.1:$WEBHOOK_PORT (else a free port) that prints what the
 //     Worker sends, and points the demo shop's webhook channel at it;
 //  3. builds the browser snippet and the dashboard (snippets/dist, served at /nudge.js and /dashboard);
 //  4. starts `wrangler dev` on 127.0.0.1:${PORT:-8787} with the cron trigger at /__scheduled,
 //     ALLOW_PRIVATE_WEBHOOKS from the environment ("true" unless set).
 // Ctrl-C stops everything.
+import { readFile } from "node:fs/promises";
 import http from "node:http";
+import path from "node:path";
+import { createClient } from "@libsql/client";
 import { buildDashboard } from "./build-dashboard.mjs";
 import { BUDGET_GZIP_BYTES, buildSnippet } from "./build-snippet.mjs";
-import { executeSql, offlineEnv, portInUse, prepareDatabase, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
+import { libsqlSettings, migrateLibsql } from "./lib/libsql-migrate.mjs";
+import { executeSql, offlineEnv, portInUse, prepareDatabase, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
 
 const PORT = Number(process.env.PORT || 8787);
 const WEBHOOK_PORT = webhookPortFromEnv();
 const ALLOW_PRIVATE_WEBHOOKS = allowPrivateWebhooksFromEnv();
 const BASE = `http://127.0.0.1:${PORT}`;
+const CENTRAL = centralDatabaseFromEnv();
 
 offlineEnv();
 
@@ -45,6 +52,45 @@ function allowPrivateWebhooksFromEnv() {
   return value;
 }
 
+/**
+ * Where the central database lives for this run, and how to prepare it and run SQL on it: the
+ * embedded D1, or the libSQL server of DATABASE_URL (checked here, naming the setting at fault).
+ */
+function centralDatabaseFromEnv() {
+  if (!(process.env.DATABASE_URL ?? "").trim()) {
+    return {
+      where: "the embedded D1 database (.wrangler/state)",
+      prepare: () => prepareDatabase(),
+      execute: (sql) => executeSql(sql),
+      vars: {},
+    };
+  }
+  let settings;
+  try {
+    settings = libsqlSettings({ url: process.env.DATABASE_URL, authToken: process.env.DATABASE_AUTH_TOKEN });
+  } catch (error) {
+    fail(error.message);
+  }
+  const execute = async (sql) => {
+    const client = createClient(settings);
+    try {
+      await client.executeMultiple(sql);
+    } finally {
+      client.close();
+    }
+  };
+  return {
+    where: `the libSQL server at ${settings.url}`,
+    prepare: async () => {
+      await migrateLibsql({ ...settings, log: (line) => log(line) });
+      await execute(await readFile(path.join(ROOT, "scripts", "seed.sql"), "utf8"));
+    },
+    execute,
+    // The Worker reads them as it reads its secrets in production; the token only when there is one.
+    vars: { DATABASE_URL: settings.url, ...(settings.authToken ? { DATABASE_AUTH_TOKEN: settings.authToken } : {}) },
+  };
+}
+
 const webhookUrl = (port) => `http://127.0.0.1:${port}/webhook`;
 
 /**
@@ -53,7 +99,7 @@ const webhookUrl = (port) => `http://127.0.0.1:${port}/webhook`;
  */
 async function pointDemoWebhookAt(port) {
   const url = webhookUrl(port);
-  await executeSql(`UPDATE shops SET settings = json_set(settings, '$.channels.webhook.url', '${url}')
+  await CENTRAL.execute(`UPDATE shops SET settings = json_set(settings, '$.channels.webhook.url', '${url}')
     WHERE id = 'shop_demo'
       AND json_extract(settings, '$.channels.webhook.url') GLOB 'http://127.0.0.1:[0-9]*/webhook'
       AND json_extract(settings, '$.channels.webhook.url') <> '${url}'`);
@@ -107,7 +153,9 @@ function banner(receiverPort) {
       -d '${collect}'
     curl -s ${BASE}/v1/profiles/anonymous_id:demo-1 -H 'Authorization: Bearer sk_demo'
 
-  Ctrl-C stops it; data stays in .wrangler/state.
+  central db  ${CENTRAL.where}
+
+  Ctrl-C stops it; data stays in ${CENTRAL.vars.DATABASE_URL ? "the libSQL server (people's objects in .wrangler/state)" : ".wrangler/state"}.
 `);
 }
 
@@ -145,8 +193,8 @@ try {
   webhook = await startWebhookReceiver();
   const receiverPort = webhook ? webhook.address().port : WEBHOOK_PORT;
   if (webhook) log(`webhook receiver on ${webhookUrl(receiverPort)}`);
-  log("applying migrations and seeding the demo shop (.wrangler/state)…");
-  await prepareDatabase();
+  log(`applying migrations and seeding the demo shop in ${CENTRAL.where}…`);
+  await CENTRAL.prepare();
   await pointDemoWebhookAt(receiverPort);
   const snippet = await buildSnippet();
   log(`built the snippet: ${snippet.line}${snippet.gzipBytes > BUDGET_GZIP_BYTES ? " (over budget)" : ""}`);
@@ -160,6 +208,7 @@ try {
       JURISDICTIONS: "off",
       DECISION_TOKEN_SECRET: "demo_decision_secret",
       PUBLIC_URL: BASE,
+      ...CENTRAL.vars,
     },
   });
   dev.exited.then(({ code, signal }) => {
