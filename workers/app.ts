@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { notFound, onError } from "./errors";
 import { withDatabase } from "./middleware/database";
+import { withObjectCalls } from "./middleware/object-calls";
 import { campaignsRoute } from "./routes/campaigns";
 import { collect } from "./routes/collect";
 import { configRoute } from "./routes/config";
@@ -25,6 +26,7 @@ export const app = new Hono<AppEnv>()
   .route("/demo", demoRoute)
   .route("/", dashboardRoute)
   .route("/m", messagesRoute)
+  .use("/v1/*", withObjectCalls)
   .use("/v1/*", withDatabase)
   .route("/v1/config", configRoute)
   .route("/v1/collect", collect)

@@ -8,6 +8,7 @@ import { resultSettings } from "./decisions";
 import { lookupOwners, ownerOf, type Owner } from "./db/identities";
 import type { Shop } from "./db/shops";
 import { ApiError } from "./errors";
+import { countObjectCall } from "./middleware/object-calls";
 import { TtlCache } from "./ttl-cache";
 
 export type ProfileStub = DurableObjectStub<ProfileObject>;
@@ -31,8 +32,25 @@ export function homeObjectId(profiles: Profiles, shopId: string, identifier: Ide
   return profiles.idFromName(`${shopId}:${identifier.kind}:${identifier.value}`).toString();
 }
 
+/**
+ * The stub of a person's object. Every call through it counts as one object call (the capacity
+ * model's second cost, `Server-Timing: obj`): all of the Worker's calls to objects get their stub here.
+ */
 export function stubFor(profiles: Profiles, profileId: string): ProfileStub {
-  return profiles.get(profiles.idFromString(profileId));
+  return countingCalls(profiles.get(profiles.idFromString(profileId)));
+}
+
+function countingCalls(stub: ProfileStub): ProfileStub {
+  return new Proxy(stub, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        countObjectCall();
+        return Reflect.apply(value, target, args);
+      };
+    },
+  });
 }
 
 /** Where a request for a person starts, and the home object a stale route falls back to. */
