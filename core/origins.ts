@@ -57,15 +57,22 @@ function parseOrigin(origin: string): { scheme: string; host: string; port: stri
   }
 }
 
-export function originAllowed(origin: string, patterns: readonly string[]): boolean {
-  const parsed = parseOrigin(origin);
-  if (!parsed) return false;
-  return patterns.some((raw) => {
-    const pattern = parsePattern(raw);
-    if (!pattern || pattern.scheme !== parsed.scheme) return false;
-    const hostMatches = pattern.anySubdomain ? parsed.host.endsWith(`.${pattern.host}`) : parsed.host === pattern.host;
-    if (!hostMatches) return false;
-    if (pattern.port === "*") return true;
-    return (pattern.port ?? "") === parsed.port;
-  });
+function matches(pattern: ParsedPattern, origin: { scheme: string; host: string; port: string }): boolean {
+  if (pattern.scheme !== origin.scheme) return false;
+  const hostMatches = pattern.anySubdomain ? origin.host.endsWith(`.${pattern.host}`) : origin.host === pattern.host;
+  if (!hostMatches) return false;
+  if (pattern.port === "*") return true;
+  return (pattern.port ?? "") === origin.port;
+}
+
+/**
+ * A shop's origin list, parsed once (checking a pattern against the public suffix list is the
+ * costly part), as a test of one origin.
+ */
+export function originMatcher(patterns: readonly string[]): (origin: string) => boolean {
+  const parsed = patterns.map(parsePattern).filter((pattern): pattern is ParsedPattern => pattern !== null);
+  return (origin) => {
+    const candidate = parseOrigin(origin);
+    return candidate !== null && parsed.some((pattern) => matches(pattern, candidate));
+  };
 }

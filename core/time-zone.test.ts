@@ -58,3 +58,23 @@ describe("a local day's window", () => {
     expect(hours("2026-10-25T12:00:00Z")).toBe(25);
   });
 });
+
+describe("localDay over many instants", () => {
+  const isoDay = (zone: string) => new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+
+  it.each(["Europe/Berlin", "America/Santiago", "Australia/Lord_Howe", "Asia/Kolkata", "America/St_Johns", "UTC"])(
+    "in %s agrees with Intl hour by hour across DST changes, with recent days remembered in between",
+    (zone) => {
+      const format = isoDay(zone);
+      const hour = 3_600_000;
+      // Two stretches far apart, visited alternately: remembered days answer some, fresh ones the rest.
+      const spring = Date.parse("2026-03-25T00:00:00Z");
+      const autumn = Date.parse("2026-10-01T00:00:00Z");
+      for (let i = 0; i < 24 * 40; i += 1) {
+        for (const instant of [spring + i * hour + 59 * 60_000, autumn + i * hour, autumn + i * hour - 1]) {
+          expect(localDay(instant, zone)).toBe(format.format(new Date(instant)));
+        }
+      }
+    },
+  );
+});

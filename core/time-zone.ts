@@ -42,10 +42,14 @@ function wallClock(
   };
 }
 
-/** The local calendar day of an instant, `YYYY-MM-DD`. */
-export function localDay(instant: number, timeZone: string): string {
+function formatDay(instant: number, timeZone: string): string {
   const { year, month, day } = wallClock(instant, timeZone);
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+/** The local calendar day of an instant, `YYYY-MM-DD`. */
+export function localDay(instant: number, timeZone: string): string {
+  return dayWindow(instant, timeZone).day;
 }
 
 /** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
@@ -77,9 +81,9 @@ export function parseScheduleTime(value: string, timeZone: string): number {
 
 /** The local day of an instant as the instants it spans: `[start, end)`, DST days included. */
 export interface DayWindow {
-  day: string;
-  start: number;
-  end: number;
+  readonly day: string;
+  readonly start: number;
+  readonly end: number;
 }
 
 function nextDay(day: string): string {
@@ -88,7 +92,26 @@ function nextDay(day: string): string {
   return date.toISOString().slice(0, 10);
 }
 
-export function dayWindow(instant: number, timeZone: string): DayWindow {
-  const day = localDay(instant, timeZone);
+function computeDayWindow(instant: number, timeZone: string): DayWindow {
+  const day = formatDay(instant, timeZone);
   return { day, start: instantOfLocal(`${day}T00:00:00`, timeZone), end: instantOfLocal(`${nextDay(day)}T00:00:00`, timeZone) };
+}
+
+/**
+ * The last few days worked out per zone. Formatting a date in a zone is the costliest step of a
+ * batch's day bookkeeping, and nearly every instant a batch asks about falls on a day just seen.
+ */
+const recentDays = new Map<string, DayWindow[]>();
+const RECENT_DAYS_PER_ZONE = 4;
+
+export function dayWindow(instant: number, timeZone: string): DayWindow {
+  const recent = recentDays.get(timeZone) ?? [];
+  const known = recent.find((window) => instant >= window.start && instant < window.end);
+  if (known) return known;
+  const window = computeDayWindow(instant, timeZone);
+  // Only a window that holds its instant is kept (a zone's odd history must not answer for others).
+  if (instant >= window.start && instant < window.end) {
+    recentDays.set(timeZone, [Object.freeze(window), ...recent].slice(0, RECENT_DAYS_PER_ZONE));
+  }
+  return window;
 }
