@@ -16,7 +16,8 @@
 //      BENCH_WARMUP_SECONDS (default 2) per scenario, BENCH_ONLY=name,name (baseline always runs),
 //      BENCH_KEEP_STATE=1, BENCH_STRICT=1 (exit 1 when a target is missed),
 //      BENCH_SNIPPET_LOADS (default 20), BENCH_ALTERNATIONS (default 3) extra rounds of an `alternateWith`
-//      pair. BENCH_ONLY=snippet runs only the browser measurement.
+//      pair. BENCH_ONLY=snippet runs only the browser measurement. BENCH_PROFILE=1 also records a V8 CPU
+//      profile of each measured run and prints where a request's CPU time goes (scripts/lib/cpu-profile.mjs).
 // `snippet` (scripts/lib/browser-bench.mjs): Chromium loads a page with the tag, each load a first
 // visit, and reports the time from navigation start to the first decision rendered and the page's FCP.
 // Builds the snippet first and prints its size (bytes and gzip).
@@ -56,6 +57,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { buildSnippet } from "./build-snippet.mjs";
 import { benchSnippet } from "./lib/browser-bench.mjs";
+import { connectProfiler, cpuBreakdown, printCpu } from "./lib/cpu-profile.mjs";
 import { benchFlows, FLOW_SCENARIO_NAMES, printTable as printFlowsTable } from "./lib/flows-bench.mjs";
 import { compareHistory, HISTORY_TARGETS, historyPoolSize, historyScenarios, printHistory } from "./lib/history-bench.mjs";
 import { printResultsCounting, resultsScenarios } from "./lib/results-bench.mjs";
@@ -67,6 +69,7 @@ const CONNECTIONS = positive("BENCH_CONNECTIONS", 50);
 const WARMUP_SECONDS = positive("BENCH_WARMUP_SECONDS", 2, { allowZero: true });
 const SNIPPET_LOADS = positive("BENCH_SNIPPET_LOADS", 20);
 const ALTERNATIONS = positive("BENCH_ALTERNATIONS", 3, { allowZero: true });
+const PROFILE = process.env.BENCH_PROFILE === "1";
 // On a RAM disk where there is one: local object storage is one SQLite file per person, and this
 // VM's disk flushes made the figures swing by 2x between runs. The platform's storage is not a
 // local disk either, so the bench measures the Worker and the objects, not the disk.
@@ -488,7 +491,9 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
   const measure = async (scenario, label) => {
     process.stdout.write(`measure: ${label} … `);
     const load_average_before = os.loadavg().map((value) => Number(value.toFixed(2)));
+    await run.profiler?.start();
     const row = { ...summarize(scenario, await load(scenario, baseUrl, run, { seconds: SECONDS })), route: label, load_average_before };
+    if (run.profiler) row.cpu = cpuBreakdown(await run.profiler.stop());
     console.log(`${fmt(row.requests_per_second, 0)} req/s, p99 ${fmt(row.latency_ms.p99, 0)} ms`);
     return row;
   };
@@ -543,6 +548,7 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
   console.log("");
   printTable(rows);
   console.log("");
+  printCpu(rows, fmt);
   console.log(
     `baseline: /healthz measured right before each scenario; it moved ${fmt(drift === null ? null : drift * 100, 0)}% from the first to the last`,
   );
@@ -694,6 +700,7 @@ async function main() {
     });
     await waitForHealthy(`${baseUrl}/healthz`, { child: dev, timeoutMs: 90_000 });
     console.log(`server:  wrangler dev -c ${BENCH_CONFIG} --log-level warn on ${baseUrl}`);
+    if (PROFILE) run.profiler = await connectProfiler(inspectorPort);
 
     const rows = [];
     let targets = [];

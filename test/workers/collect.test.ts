@@ -144,7 +144,7 @@ describe("POST /v1/collect", () => {
       events: [{ type: "page_view" }, { type: "add_to_cart", items: [{ item_id: "a" }] }],
     });
     expect(warm.status).toBe(200);
-    expect(warm.headers.get("server-timing")).toBe('db;desc="0 queries"');
+    expect(warm.headers.get("server-timing")).toContain('db;desc="0 queries"');
   });
 
   it("records an identified email in the identity index (one query), then routes server events to the device's person", async () => {
@@ -155,7 +155,7 @@ describe("POST /v1/collect", () => {
       anonymous_id: anon,
       events: [{ type: "identify", traits: { email: "Dee@Example.com", first_name: "Dee" } }],
     });
-    expect(identify.headers.get("server-timing")).toBe('db;desc="1 queries"');
+    expect(identify.headers.get("server-timing")).toContain('db;desc="1 queries"');
     const order = await serverEvents(shop, { events: [{ type: "purchase", email: "dee@example.com", transaction_id: "D1", value: 12 }] });
     expect(order.status).toBe(200);
     const { body } = await getProfile(shop, `anonymous_id:${anon}`);
