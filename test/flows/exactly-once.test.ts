@@ -1,6 +1,5 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { database } from "../../workers/db/client";
 import { shopFlows } from "../../workers/db/flows";
 import { findShop } from "../../workers/db/shops";
 import { deliverableChannels } from "../../workers/db/flows";
@@ -9,6 +8,7 @@ import { profilesOf, stubFor } from "../../workers/routing";
 import { getProfile } from "../helpers";
 import { customerWithCart, dispatchAt, HOUR, messageOf, MINUTE, shopWithFlows, webhookMessages, type FlowShop } from "./helpers";
 import { script } from "./receiver";
+import { centralDatabase } from "../central-db";
 
 async function shopWithDueCarts(people: number): Promise<{ shop: FlowShop; due: number }> {
   const shop = await shopWithFlows(["cart_abandonment"]);
@@ -48,7 +48,7 @@ describe("exactly once", () => {
 
   it("does not send again after a run that died between the person's dispatch and releasing its lease", async () => {
     const { shop, due } = await shopWithDueCarts(1);
-    const db = database(env.DB);
+    const db = centralDatabase();
     const stored = await findShop(db, shop.shop_id);
     if (!stored) throw new Error("shop missing");
     const { body } = await getProfile(shop, "email:p0@example.com");

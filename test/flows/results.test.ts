@@ -1,7 +1,6 @@
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { FlowReport, StepResult, VariantResult } from "../../core/results/report";
-import { database } from "../../workers/db/client";
 import { flushReportCounts } from "../../workers/report-counters";
 import { api, collect, serverEvents, visitorId, type TestShop } from "../helpers";
 import {
@@ -16,6 +15,7 @@ import {
   webhookMessages,
 } from "./helpers";
 import { script } from "./receiver";
+import { centralDatabase } from "../central-db";
 
 interface Decision {
   campaign_id: string;
@@ -30,7 +30,7 @@ interface Decision {
 const cartDueNow = () => Date.now() - 4 * HOUR - MINUTE;
 
 async function flowReport(shop: TestShop): Promise<FlowReport> {
-  await flushReportCounts(database(env.DB));
+  await flushReportCounts(centralDatabase());
   const response = await api(shop, "GET", "/v1/reports/flows/cart_abandonment");
   expect(response.status, await response.clone().text()).toBe(200);
   return (await response.json()) as FlowReport;

@@ -1,6 +1,7 @@
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BASE, collect, createShop, getProfile, serverEvents, SHOP_ORIGIN, visitorId, type TestShop } from "../helpers";
+import { centralDb } from "../central-db";
 
 interface ErrorBody {
   error: { code: string; message: string; field?: string };
@@ -11,7 +12,7 @@ let otherShop: TestShop;
 let anon: string;
 
 async function identityRows(): Promise<number> {
-  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM identities").first<{ n: number }>();
+  const row = await centralDb().prepare("SELECT COUNT(*) AS n FROM identities").first<{ n: number }>();
   return row?.n ?? 0;
 }
 

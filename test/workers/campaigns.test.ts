@@ -1,8 +1,7 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { database } from "../../workers/db/client";
 import { activeCampaigns } from "../../workers/db/campaigns";
 import { api, createShop } from "../helpers";
+import { centralDatabase, centralDb } from "../central-db";
 
 const banner = {
   name: "Free shipping from 50 EUR",
@@ -22,7 +21,8 @@ interface StoredCampaign {
 }
 
 async function count(shopId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM campaigns WHERE shop_id = ? AND deleted_at IS NULL")
+  const row = await centralDb()
+    .prepare("SELECT COUNT(*) AS n FROM campaigns WHERE shop_id = ? AND deleted_at IS NULL")
     .bind(shopId)
     .first<{ n: number }>();
   return row?.n ?? 0;
@@ -83,7 +83,7 @@ describe("/v1/campaigns", () => {
 
   it("shows a change to the decision engine's campaign cache at once", async () => {
     const shop = await createShop();
-    const db = database(env.DB);
+    const db = centralDatabase();
     const before = await activeCampaigns(db, shop.shop_id);
     expect(before.campaigns).toEqual([]);
     const campaign = (await (await api(shop, "POST", "/v1/campaigns", banner)).json()) as StoredCampaign;

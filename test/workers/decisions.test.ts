@@ -1,8 +1,8 @@
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, BASE, collect, createShop, getProfile, serverEvents, SHOP_ORIGIN, visitorId, type TestShop } from "../helpers";
-import { database } from "../../workers/db/client";
 import { flushNbaOutcomes } from "../../workers/nba-outcomes";
+import { centralDatabase, centralDb } from "../central-db";
 
 interface Decision {
   placement: string;
@@ -287,8 +287,9 @@ describe("next-best-action", () => {
     expect(decision?.campaign_id).toBe(campaignId);
     const nudge = (type: string) => ({ type, campaign_id: campaignId, variant_id: decision?.variant_id, token: decision?.token });
     await collectWith(shop, anon, [nudge("nudge_impression"), nudge("nudge_click")], []);
-    await flushNbaOutcomes(database(env.DB));
-    const rows = await env.DB.prepare("SELECT segment, action, trials, successes FROM nba_stats WHERE shop_id = ?")
+    await flushNbaOutcomes(centralDatabase());
+    const rows = await centralDb()
+      .prepare("SELECT segment, action, trials, successes FROM nba_stats WHERE shop_id = ?")
       .bind(shop.shop_id)
       .all();
     expect(rows.results).toEqual([{ segment: "awareness", action: "subscribe", trials: 1, successes: 1 }]);

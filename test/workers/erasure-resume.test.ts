@@ -2,18 +2,21 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { identifierHash } from "../../workers/db/erasures";
 import { api, collect, createShop, getProfile, visitorId, type TestShop } from "../helpers";
+import { centralDb } from "../central-db";
 
 async function indexRows(shop: TestShop): Promise<number> {
   return (
-    (await env.DB.prepare("SELECT COUNT(*) AS n FROM identities WHERE shop_id = ?").bind(shop.shop_id).first<{ n: number }>())?.n ?? -1
+    (await centralDb().prepare("SELECT COUNT(*) AS n FROM identities WHERE shop_id = ?").bind(shop.shop_id).first<{ n: number }>())?.n ?? -1
   );
 }
 
 async function tombstoned(shop: TestShop, kind: "email" | "anonymous_id", value: string): Promise<boolean> {
   const hash = await identifierHash(shop.shop_id, { kind, value });
   return (
-    (await env.DB.prepare("SELECT 1 AS one FROM erasures WHERE shop_id = ? AND identifier_hash = ?").bind(shop.shop_id, hash).first()) !==
-    null
+    (await centralDb()
+      .prepare("SELECT 1 AS one FROM erasures WHERE shop_id = ? AND identifier_hash = ?")
+      .bind(shop.shop_id, hash)
+      .first()) !== null
   );
 }
 

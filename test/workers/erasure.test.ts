@@ -4,6 +4,7 @@ import { identifierHash } from "../../workers/db/erasures";
 import type { Shop } from "../../workers/db/shops";
 import { profilesOf, rememberDevice } from "../../workers/routing";
 import { api, collect, createShop, getProfile, serverEvents, visitorId } from "../helpers";
+import { centralDb } from "../central-db";
 
 describe("DELETE /v1/profiles/{key}:{value}", () => {
   it("erases a person with three devices everywhere; a later event from one device starts an empty profile", async () => {
@@ -65,14 +66,18 @@ describe("DELETE /v1/profiles/{key}:{value}", () => {
     const anon = visitorId();
     await collect(shop, { anonymous_id: anon, events: [{ type: "identify", traits: { email: "tomb@example.com" } }] });
     expect((await api(shop, "DELETE", `/v1/profiles/anonymous_id:${anon}`)).status).toBe(200);
-    const rows = await env.DB.prepare("SELECT identifier_hash FROM erasures WHERE shop_id = ?")
+    const rows = await centralDb()
+      .prepare("SELECT identifier_hash FROM erasures WHERE shop_id = ?")
       .bind(shop.shop_id)
       .all<{ identifier_hash: string }>();
     const hashes = rows.results.map((row) => row.identifier_hash);
     expect(hashes).toContain(await identifierHash(shop.shop_id, { kind: "email", value: "tomb@example.com" }));
     expect(hashes).toContain(await identifierHash(shop.shop_id, { kind: "anonymous_id", value: anon }));
     expect(JSON.stringify(rows.results)).not.toContain("tomb@example.com");
-    const index = await env.DB.prepare("SELECT COUNT(*) AS n FROM identities WHERE shop_id = ?").bind(shop.shop_id).first<{ n: number }>();
+    const index = await centralDb()
+      .prepare("SELECT COUNT(*) AS n FROM identities WHERE shop_id = ?")
+      .bind(shop.shop_id)
+      .first<{ n: number }>();
     expect(index?.n).toBe(0);
   });
 

@@ -1,10 +1,9 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import seedSql from "../../scripts/seed.sql?raw";
 import { BUILT_IN_FLOW_IDS } from "../../core/flows/types";
-import { database } from "../../workers/db/client";
 import { shopFlows } from "../../workers/db/flows";
 import { api, createShop, type TestShop } from "../helpers";
+import { centralDatabase, centralDb, type CentralStatement } from "../central-db";
 
 interface StoredFlow {
   id: string;
@@ -57,8 +56,8 @@ async function refusedField(response: Response): Promise<string | undefined> {
   return ((await response.json()) as ErrorBody).error.field;
 }
 
-/** scripts/seed.sql as D1 statements (its comments hold no statements). */
-function seedStatements(): D1PreparedStatement[] {
+/** scripts/seed.sql as statements (its comments hold no statements). */
+function seedStatements(): CentralStatement[] {
   const code = seedSql
     .split("\n")
     .filter((line) => !line.startsWith("--"))
@@ -67,7 +66,7 @@ function seedStatements(): D1PreparedStatement[] {
     .split(";")
     .map((statement) => statement.trim())
     .filter(Boolean)
-    .map((statement) => env.DB.prepare(statement));
+    .map((statement) => centralDb().prepare(statement));
 }
 
 describe("/v1/flows", () => {
@@ -87,7 +86,8 @@ describe("/v1/flows", () => {
     expect(read.enabled).toBe(true);
     expect(read.steps.map((step) => step.id)).toEqual(["reminder", "sms_nudge", "offer"]);
     // The definition is left to the built-in (NULL), so improvements of the built-in reach the shop.
-    const row = await env.DB.prepare("SELECT definition FROM flows WHERE shop_id = ? AND id = 'cart_abandonment'")
+    const row = await centralDb()
+      .prepare("SELECT definition FROM flows WHERE shop_id = ? AND id = 'cart_abandonment'")
       .bind(shop.shop_id)
       .first<{ definition: string | null }>();
     expect(row?.definition).toBeNull();
@@ -230,7 +230,7 @@ describe("/v1/flows", () => {
   it("gives shopFlows a new version after a PUT", async () => {
     const shop = await createShop();
     await withWebhook(shop);
-    const db = database(env.DB);
+    const db = centralDatabase();
     const before = await shopFlows(db, shop.shop_id);
     expect(before.flows.map((flow) => flow.id)).toEqual([...BUILT_IN_FLOW_IDS]);
     expect((await api(shop, "PUT", "/v1/flows/win_back", { enabled: true })).status).toBe(200);
@@ -240,11 +240,11 @@ describe("/v1/flows", () => {
   });
 
   it("switches the eight built-in flows on for the seeded demo shop, and a re-seed keeps a flow switched off", async () => {
-    await env.DB.batch(seedStatements());
+    await centralDb().batch(seedStatements());
     const demo = { shop_id: "shop_demo", site_key: "pk_demo", secret_key: "sk_demo", identity_secret: "ids_demo" };
     expect((await listed(demo)).map((flow) => [flow.id, flow.enabled])).toEqual(BUILT_IN_FLOW_IDS.map((id) => [id, true]));
     expect((await api(demo, "PUT", "/v1/flows/birthday", { enabled: false })).status).toBe(200);
-    await env.DB.batch(seedStatements());
+    await centralDb().batch(seedStatements());
     expect((await listed(demo)).find((flow) => flow.id === "birthday")?.enabled).toBe(false);
   });
 });

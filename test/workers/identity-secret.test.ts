@@ -1,17 +1,17 @@
 /// <reference types="vite/client" />
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import seedSql from "../../scripts/seed.sql?raw";
-import { database } from "../../workers/db/client";
 import { findShop } from "../../workers/db/shops";
 import { api, BASE, createShop, type TestShop } from "../helpers";
+import { centralDatabase, centralDb, type CentralStatement } from "../central-db";
 
 interface ErrorBody {
   error: { code: string; field?: string };
 }
 
 async function storedIdentitySecret(shopId: string): Promise<string | undefined> {
-  const row = await env.DB.prepare("SELECT identity_secret FROM shops WHERE id = ?").bind(shopId).first<{ identity_secret: string }>();
+  const row = await centralDb().prepare("SELECT identity_secret FROM shops WHERE id = ?").bind(shopId).first<{ identity_secret: string }>();
   return row?.identity_secret;
 }
 
@@ -26,14 +26,15 @@ async function createShopWithSecret(): Promise<TestShop & { identity_secret: str
 }
 
 async function storedVerification(shopId: string): Promise<string | undefined> {
-  const row = await env.DB.prepare("SELECT json_extract(settings, '$.identity_verification') AS mode FROM shops WHERE id = ?")
+  const row = await centralDb()
+    .prepare("SELECT json_extract(settings, '$.identity_verification') AS mode FROM shops WHERE id = ?")
     .bind(shopId)
     .first<{ mode: string }>();
   return row?.mode;
 }
 
-/** scripts/seed.sql as D1 statements (its comments hold no statements). */
-function seedStatements(): D1PreparedStatement[] {
+/** scripts/seed.sql as statements (its comments hold no statements). */
+function seedStatements(): CentralStatement[] {
   const code = seedSql
     .split("\n")
     .filter((line) => !line.startsWith("--"))
@@ -42,7 +43,7 @@ function seedStatements(): D1PreparedStatement[] {
     .split(";")
     .map((statement) => statement.trim())
     .filter(Boolean)
-    .map((statement) => env.DB.prepare(statement));
+    .map((statement) => centralDb().prepare(statement));
 }
 
 describe("the identity secret", () => {
@@ -50,14 +51,14 @@ describe("the identity secret", () => {
     const shop = await createShopWithSecret();
     expect(shop.identity_secret).toMatch(/^ids_[A-Za-z0-9_-]{32}$/);
     expect(await storedIdentitySecret(shop.shop_id)).toBe(shop.identity_secret);
-    expect((await findShop(database(env.DB), shop.shop_id))?.identitySecret).toBe(shop.identity_secret);
+    expect((await findShop(centralDatabase(), shop.shop_id))?.identitySecret).toBe(shop.identity_secret);
     const listings = `${await (await api(shop, "GET", "/v1/keys")).text()} ${await (await api(shop, "GET", "/v1/settings")).text()}`;
     expect(listings).not.toContain(shop.identity_secret);
   });
 
   it("is rotated by POST /v1/keys {kind: identity}, answered once and seen at once in this isolate", async () => {
     const shop = await createShopWithSecret();
-    const db = database(env.DB);
+    const db = centralDatabase();
     expect((await findShop(db, shop.shop_id))?.identitySecret).toBe(shop.identity_secret); // now cached
     const response = await api(shop, "POST", "/v1/keys", { kind: "identity" });
     expect(response.status).toBe(201);
@@ -99,12 +100,13 @@ describe("the identity_verification setting", () => {
     const put = await api(shop, "PUT", "/v1/settings", { identity_verification: "off" });
     expect(put.status).toBe(200);
     expect(await put.json()).toMatchObject({ identity_verification: "off" });
-    expect((await findShop(database(env.DB), shop.shop_id))?.settings.identity_verification).toBe("off");
+    expect((await findShop(centralDatabase(), shop.shop_id))?.settings.identity_verification).toBe("off");
   });
 
   it("is required for a shop stored before the setting existed", async () => {
     const shop = await createShop();
-    await env.DB.prepare("UPDATE shops SET settings = json_remove(settings, '$.identity_verification') WHERE id = ?")
+    await centralDb()
+      .prepare("UPDATE shops SET settings = json_remove(settings, '$.identity_verification') WHERE id = ?")
       .bind(shop.shop_id)
       .run();
     expect(await (await api(shop, "GET", "/v1/settings")).json()).toMatchObject({ identity_verification: "required" });
@@ -122,23 +124,25 @@ describe("the demo shop of scripts/seed.sql", () => {
   const demo = { shop_id: "shop_demo", site_key: "pk_demo", secret_key: "sk_demo", identity_secret: "ids_demo" };
 
   it("has the identity secret ids_demo and identity verification off, and a re-seed keeps what changed since", async () => {
-    await env.DB.batch(seedStatements());
+    await centralDb().batch(seedStatements());
     expect(await storedIdentitySecret("shop_demo")).toBe("ids_demo");
     expect(await (await api(demo, "GET", "/v1/settings")).json()).toMatchObject({ identity_verification: "off" });
 
     expect((await api(demo, "PUT", "/v1/settings", { identity_verification: "required" })).status).toBe(200);
     const rotated = (await (await api(demo, "POST", "/v1/keys", { kind: "identity" })).json()) as { identity_secret: string };
-    await env.DB.batch(seedStatements());
+    await centralDb().batch(seedStatements());
     expect(await storedIdentitySecret("shop_demo")).toBe(rotated.identity_secret);
     expect(await storedVerification("shop_demo")).toBe("required");
   });
 
   it("gets ids_demo and verification off once when it was seeded before identity verification existed", async () => {
-    await env.DB.batch(seedStatements());
-    await env.DB.prepare(
-      "UPDATE shops SET identity_secret = 'ids_random', settings = json_remove(settings, '$.identity_verification') WHERE id = 'shop_demo'",
-    ).run();
-    await env.DB.batch(seedStatements());
+    await centralDb().batch(seedStatements());
+    await centralDb()
+      .prepare(
+        "UPDATE shops SET identity_secret = 'ids_random', settings = json_remove(settings, '$.identity_verification') WHERE id = 'shop_demo'",
+      )
+      .run();
+    await centralDb().batch(seedStatements());
     expect(await storedIdentitySecret("shop_demo")).toBe("ids_demo");
     expect(await storedVerification("shop_demo")).toBe("off");
   });

@@ -1,9 +1,9 @@
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { database } from "../../workers/db/client";
 import { createSecretKey, findSecretKey, findSiteKey } from "../../workers/db/keys";
 import { createShop as createShopRow } from "../../workers/db/shops";
 import { api, BASE, collect, createShop, visitorId } from "../helpers";
+import { centralDatabase } from "../central-db";
 
 const queriesOf = (response: Response) => response.headers.get("server-timing");
 
@@ -51,7 +51,7 @@ describe("unknown keys", () => {
 
   it("do not refuse a secret key created in this isolate after it was asked for as unknown", async () => {
     const shop = await createShop();
-    const db = database(env.DB);
+    const db = centralDatabase();
     const predicted = tokenOfFilledBytes("sk_", 24, 7);
     expect(await findSecretKey(db, predicted)).toBeNull();
     nextRandomFills(7);
@@ -61,7 +61,7 @@ describe("unknown keys", () => {
   });
 
   it("do not refuse the keys of a shop created in this isolate after they were asked for as unknown", async () => {
-    const db = database(env.DB);
+    const db = centralDatabase();
     const siteKey = tokenOfFilledBytes("pk_", 18, 9);
     const secretKey = tokenOfFilledBytes("sk_", 24, 9);
     expect(await findSiteKey(db, siteKey)).toBeNull();

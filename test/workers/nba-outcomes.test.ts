@@ -1,34 +1,8 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { database } from "../../workers/db/client";
 import { addNbaCounts, type NbaCounts } from "../../workers/db/nba";
 import { flushNbaOutcomes, queueNbaOutcomes, type NbaOutcome } from "../../workers/nba-outcomes";
 import { api, collect, createShop, visitorId } from "../helpers";
-
-/** A database handle over the test D1 that records the statements it prepares and its round trips, and can be down. */
-function recordingDatabase(options: { down?: boolean } = {}) {
-  const statements: string[] = [];
-  const trips = { count: 0 };
-  const binding = new Proxy(env.DB, {
-    get(target, property) {
-      if (property === "prepare") {
-        return (query: string) => {
-          statements.push(query);
-          return target.prepare(query);
-        };
-      }
-      if (property === "batch") {
-        return (batch: D1PreparedStatement[]) => {
-          trips.count += 1;
-          return options.down ? Promise.reject(new Error("D1 is down")) : target.batch(batch);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { db: database(binding), statements, trips };
-}
+import { centralDatabase, centralDb, recordingDatabase } from "../central-db";
 
 /** Collects what the code hands to `waitUntil`, as the runtime would keep it alive. */
 function executionContext() {
@@ -37,7 +11,8 @@ function executionContext() {
 }
 
 async function statsOf(shopId: string) {
-  const rows = await env.DB.prepare("SELECT segment, action, trials, successes FROM nba_stats WHERE shop_id = ? ORDER BY segment, action")
+  const rows = await centralDb()
+    .prepare("SELECT segment, action, trials, successes FROM nba_stats WHERE shop_id = ? ORDER BY segment, action")
     .bind(shopId)
     .all();
   return rows.results;
@@ -48,15 +23,15 @@ const uniqueShop = () => visitorId("shop");
 
 describe("next-best-action outcomes", () => {
   it("writes the outcomes of many interactions in one statement, adding them up per segment and action", async () => {
-    await flushNbaOutcomes(database(env.DB));
+    await flushNbaOutcomes(centralDatabase());
     const shopId = uniqueShop();
     const outcomes = [
       ...times(30, { segment: "awareness", action: "subscribe", kind: "trial" }),
       ...times(4, { segment: "awareness", action: "subscribe", kind: "success" }),
       ...times(6, { segment: "retention", action: "cross_sell", kind: "trial" }),
     ];
-    queueNbaOutcomes(database(env.DB), shopId, outcomes.slice(0, 20), executionContext());
-    queueNbaOutcomes(database(env.DB), shopId, outcomes.slice(20), executionContext());
+    queueNbaOutcomes(centralDatabase(), shopId, outcomes.slice(0, 20), executionContext());
+    queueNbaOutcomes(centralDatabase(), shopId, outcomes.slice(20), executionContext());
     const { db, statements, trips } = recordingDatabase();
     await flushNbaOutcomes(db);
     expect(statements).toHaveLength(1);
@@ -71,18 +46,18 @@ describe("next-best-action outcomes", () => {
     const shopId = uniqueShop();
     for (const trials of [3, 5]) {
       queueNbaOutcomes(
-        database(env.DB),
+        centralDatabase(),
         shopId,
         times(trials, { segment: "advocacy", action: "refer_friend", kind: "trial" }),
         executionContext(),
       );
-      await flushNbaOutcomes(database(env.DB));
+      await flushNbaOutcomes(centralDatabase());
     }
     expect(await statsOf(shopId)).toEqual([{ segment: "advocacy", action: "refer_friend", trials: 8, successes: 0 }]);
   });
 
   it("costs no query when nothing is pending", async () => {
-    await flushNbaOutcomes(database(env.DB));
+    await flushNbaOutcomes(centralDatabase());
     const { db, statements, trips } = recordingDatabase();
     await flushNbaOutcomes(db);
     expect(statements).toEqual([]);
@@ -109,33 +84,33 @@ describe("next-best-action outcomes", () => {
   });
 
   it("keeps the counts of a failed flush and writes them with the next one", async () => {
-    await flushNbaOutcomes(database(env.DB));
+    await flushNbaOutcomes(centralDatabase());
     const shopId = uniqueShop();
     queueNbaOutcomes(
-      database(env.DB),
+      centralDatabase(),
       shopId,
       times(7, { segment: "conversion", action: "complete_purchase", kind: "trial" }),
       executionContext(),
     );
-    await expect(flushNbaOutcomes(recordingDatabase({ down: true }).db)).rejects.toThrow("D1 is down");
+    await expect(flushNbaOutcomes(recordingDatabase({ down: true }).db)).rejects.toThrow("the central database is down");
     expect(await statsOf(shopId)).toEqual([]);
     queueNbaOutcomes(
-      database(env.DB),
+      centralDatabase(),
       shopId,
       times(2, { segment: "conversion", action: "complete_purchase", kind: "success" }),
       executionContext(),
     );
-    await flushNbaOutcomes(database(env.DB));
+    await flushNbaOutcomes(centralDatabase());
     expect(await statsOf(shopId)).toEqual([{ segment: "conversion", action: "complete_purchase", trials: 7, successes: 2 }]);
   });
 
   it("flushes in the background at once when 1,000 outcomes wait, without the caller waiting", async () => {
-    await flushNbaOutcomes(database(env.DB));
+    await flushNbaOutcomes(centralDatabase());
     const shopId = uniqueShop();
     const ctx = executionContext();
-    queueNbaOutcomes(database(env.DB), shopId, times(999, { segment: "retention", action: "reorder", kind: "trial" }), ctx);
+    queueNbaOutcomes(centralDatabase(), shopId, times(999, { segment: "retention", action: "reorder", kind: "trial" }), ctx);
     expect(ctx.promises).toHaveLength(1);
-    queueNbaOutcomes(database(env.DB), shopId, times(1, { segment: "retention", action: "reorder", kind: "success" }), ctx);
+    queueNbaOutcomes(centralDatabase(), shopId, times(1, { segment: "retention", action: "reorder", kind: "success" }), ctx);
     expect(ctx.promises).toHaveLength(2);
     await ctx.promises[1];
     expect(await statsOf(shopId)).toEqual([{ segment: "retention", action: "reorder", trials: 999, successes: 1 }]);
@@ -159,7 +134,7 @@ describe("next-best-action outcomes", () => {
     const reported = await collect(shop, { anonymous_id: anon, events: [nudge("nudge_impression"), nudge("nudge_click")] });
     expect(reported.status).toBe(200);
     expect(await statsOf(shop.shop_id)).toEqual([]);
-    await flushNbaOutcomes(database(env.DB));
+    await flushNbaOutcomes(centralDatabase());
     expect(await statsOf(shop.shop_id)).toEqual([{ segment: "awareness", action: "subscribe", trials: 1, successes: 1 }]);
   });
 });

@@ -1,36 +1,20 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { database } from "../../workers/db/client";
 import { findShopForUpdate, notePeople, type Shop } from "../../workers/db/shops";
 import { createShop } from "../helpers";
-
-/** A database handle that counts the statements it prepares (one per query). */
-function countingDatabase() {
-  const counter = { queries: 0 };
-  const binding = new Proxy(env.DB, {
-    get(target, property) {
-      if (property === "prepare") {
-        return (query: string) => {
-          counter.queries += 1;
-          return target.prepare(query);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { db: database(binding), counter };
-}
+import { centralDatabase, centralDb, recordingDatabase } from "../central-db";
 
 async function freshShop(): Promise<Shop> {
   const created = await createShop();
-  const read = await findShopForUpdate(database(env.DB), created.shop_id);
+  const read = await findShopForUpdate(centralDatabase(), created.shop_id);
   if (!read) throw new Error("shop not found");
   return read.shop;
 }
 
 async function peopleSince(shopId: string): Promise<number | null | undefined> {
-  const row = await env.DB.prepare("SELECT people_since FROM shops WHERE id = ?").bind(shopId).first<{ people_since: number | null }>();
+  const row = await centralDb()
+    .prepare("SELECT people_since FROM shops WHERE id = ?")
+    .bind(shopId)
+    .first<{ people_since: number | null }>();
   return row?.people_since;
 }
 
@@ -38,35 +22,35 @@ describe("notePeople", () => {
   it("records when the shop first stored people, in one query", async () => {
     const shop = await freshShop();
     expect(shop.peopleSince).toBeNull();
-    const { db, counter } = countingDatabase();
+    const { db, statements } = recordingDatabase();
     await notePeople(db, shop, 1_000);
     expect(await peopleSince(shop.id)).toBe(1_000);
-    expect(counter.queries).toBe(1);
+    expect(statements).toHaveLength(1);
     expect((await findShopForUpdate(db, shop.id))?.shop.peopleSince).toBe(1_000);
   });
 
   it("writes at most once per shop in an isolate, even with a cached shop that does not show it yet", async () => {
     const shop = await freshShop();
-    const { db, counter } = countingDatabase();
+    const { db, statements } = recordingDatabase();
     await notePeople(db, shop, 1_000);
     await notePeople(db, shop, 2_000);
     await notePeople(db, { ...shop }, 3_000);
-    expect(counter.queries).toBe(1);
+    expect(statements).toHaveLength(1);
     expect(await peopleSince(shop.id)).toBe(1_000);
   });
 
   it("keeps the first time when another isolate recorded it already", async () => {
     const shop = await freshShop();
-    await env.DB.prepare("UPDATE shops SET people_since = 500 WHERE id = ?").bind(shop.id).run();
-    await notePeople(database(env.DB), shop, 1_000);
+    await centralDb().prepare("UPDATE shops SET people_since = 500 WHERE id = ?").bind(shop.id).run();
+    await notePeople(centralDatabase(), shop, 1_000);
     expect(await peopleSince(shop.id)).toBe(500);
   });
 
   it("costs nothing when the shop already shows people", async () => {
     const shop = await freshShop();
-    const { db, counter } = countingDatabase();
+    const { db, statements } = recordingDatabase();
     await notePeople(db, { ...shop, peopleSince: 500 }, 1_000);
-    expect(counter.queries).toBe(0);
+    expect(statements).toHaveLength(0);
     expect(await peopleSince(shop.id)).toBeNull();
   });
 });

@@ -1,10 +1,9 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { database } from "../../workers/db/client";
 import { type Claim, claimDue, forgetOutbox, releaseClaims, scheduleNext } from "../../workers/db/outbox";
+import { centralDatabase, centralDb } from "../central-db";
 
 const LEASE_MS = 60_000;
-const db = database(env.DB);
+const db = centralDatabase();
 
 let shopCounter = 0;
 /**
@@ -28,7 +27,8 @@ async function claimOf(shopId: string, owner: string, now: number, limit = 100):
 }
 
 async function row(shopId: string, profileId: string) {
-  return env.DB.prepare("SELECT due_at, seq, lease_owner, lease_until FROM outbox WHERE shop_id = ? AND profile_id = ?")
+  return centralDb()
+    .prepare("SELECT due_at, seq, lease_owner, lease_until FROM outbox WHERE shop_id = ? AND profile_id = ?")
     .bind(shopId, profileId)
     .first<{ due_at: number | null; seq: number; lease_owner: string | null; lease_until: number | null }>();
 }
@@ -104,22 +104,24 @@ describe("the outbox", () => {
   it("forgets erased people, in chunks beyond D1's parameter limit", async () => {
     const { shopId, now } = freshShop();
     const people = Array.from({ length: 150 }, (_, i) => `p${i}`);
-    await env.DB.batch(
+    await centralDb().batch(
       people.map((person) =>
-        env.DB.prepare("INSERT INTO outbox (shop_id, profile_id, due_at, seq) VALUES (?, ?, ?, 1)").bind(shopId, person, now),
+        centralDb().prepare("INSERT INTO outbox (shop_id, profile_id, due_at, seq) VALUES (?, ?, ?, 1)").bind(shopId, person, now),
       ),
     );
     await forgetOutbox(db, shopId, [...people.slice(0, 149), "unknown"]);
-    const left = await env.DB.prepare("SELECT profile_id FROM outbox WHERE shop_id = ?").bind(shopId).all<{ profile_id: string }>();
+    const left = await centralDb().prepare("SELECT profile_id FROM outbox WHERE shop_id = ?").bind(shopId).all<{ profile_id: string }>();
     expect(left.results.map((rest) => rest.profile_id)).toEqual(["p149"]);
   });
 
   it("releases many claims at once, in chunks beyond D1's parameter limit", async () => {
     const { shopId, now } = freshShop();
     const people = Array.from({ length: 120 }, (_, i) => `p${i}`);
-    await env.DB.batch(
+    await centralDb().batch(
       people.map((person) =>
-        env.DB.prepare("INSERT INTO outbox (shop_id, profile_id, due_at, seq) VALUES (?, ?, ?, 1)").bind(shopId, person, now - 1),
+        centralDb()
+          .prepare("INSERT INTO outbox (shop_id, profile_id, due_at, seq) VALUES (?, ?, ?, 1)")
+          .bind(shopId, person, now - 1),
       ),
     );
     const claims = await claimOf(shopId, "run", now, 500);

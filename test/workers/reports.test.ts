@@ -1,13 +1,13 @@
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_FLOWS } from "../../core/flows/built-in";
 import { addDays } from "../../core/results/days";
 import type { ReportMetric } from "../../core/results/types";
 import { localDay } from "../../core/time-zone";
-import { database } from "../../workers/db/client";
 import { addReportCounts } from "../../workers/db/reports";
 import { queueReportCounts } from "../../workers/report-counters";
 import { api, BASE, createShop, type TestShop } from "../helpers";
+import { centralDatabase } from "../central-db";
 
 const campaignBody = {
   name: "Free shipping",
@@ -34,7 +34,7 @@ type Seed = [part: string, day: string, metric: ReportMetric, count: number, amo
 
 function seed(shop: TestShop, subject: "campaign" | "flow", subjectId: string, rows: readonly Seed[]): Promise<void> {
   return addReportCounts(
-    database(env.DB),
+    centralDatabase(),
     rows.map(([part, day, metric, count, amount = 0]) => ({
       shopId: shop.shop_id,
       subject,
@@ -182,7 +182,7 @@ describe("GET /v1/reports/campaigns/:id", () => {
       count: 7,
       amount: 0,
     } as const;
-    queueReportCounts(database(env.DB), shop.shop_id, [impressions], noBackgroundFlush);
+    queueReportCounts(centralDatabase(), shop.shop_id, [impressions], noBackgroundFlush);
     const { body } = await report(shop, `/campaigns/${id}?from=2026-08-01&to=2026-08-01`);
     expect(body.daily).toEqual([{ date: "2026-08-01", impressions: 7, clicks: 0, conversions: 0, revenue: 0 }]);
   });

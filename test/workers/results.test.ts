@@ -1,9 +1,8 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { CampaignReport } from "../../core/results/report";
-import { database } from "../../workers/db/client";
 import { flushReportCounts } from "../../workers/report-counters";
 import { api, collect, createShop, serverEvents, visitorId, type TestShop } from "../helpers";
+import { centralDatabase } from "../central-db";
 
 interface Decision {
   campaign_id: string;
@@ -38,7 +37,7 @@ const nudge = (type: string, decision: Decision) => ({
 const purchase = (transaction_id: string, value: number) => ({ type: "purchase", transaction_id, value, currency: "EUR" });
 
 async function report(shop: TestShop, campaignId: string): Promise<CampaignReport> {
-  await flushReportCounts(database(env.DB));
+  await flushReportCounts(centralDatabase());
   const response = await api(shop, "GET", `/v1/reports/campaigns/${campaignId}`);
   expect(response.status, await response.clone().text()).toBe(200);
   return (await response.json()) as CampaignReport;

@@ -1,7 +1,7 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { deliverableChannels } from "../../workers/db/flows";
 import { api, createShop, type TestShop } from "../helpers";
+import { centralDb } from "../central-db";
 
 interface ErrorBody {
   error: { code: string; field?: string };
@@ -22,7 +22,7 @@ async function channels(shop: TestShop): Promise<Channels> {
 }
 
 async function storedChannels(shopId: string): Promise<Channels> {
-  const row = await env.DB.prepare("SELECT settings FROM shops WHERE id = ?").bind(shopId).first<{ settings: string }>();
+  const row = await centralDb().prepare("SELECT settings FROM shops WHERE id = ?").bind(shopId).first<{ settings: string }>();
   return (JSON.parse(row?.settings ?? "{}") as { channels: Channels }).channels;
 }
 

@@ -1,8 +1,7 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { database } from "../../workers/db/client";
 import { findShopForUpdate, notePeople, saveSettings } from "../../workers/db/shops";
 import { api, createShop, type TestShop } from "../helpers";
+import { centralDatabase, centralDb } from "../central-db";
 
 interface ErrorBody {
   error: { code: string; field?: string };
@@ -17,7 +16,8 @@ interface Channels {
 async function storedSettings(
   shopId: string,
 ): Promise<{ timezone: string; settings: { channels: Channels; smart_sending_hours: number; quiet_hours: { start: string } } }> {
-  const row = await env.DB.prepare("SELECT timezone, settings FROM shops WHERE id = ?")
+  const row = await centralDb()
+    .prepare("SELECT timezone, settings FROM shops WHERE id = ?")
     .bind(shopId)
     .first<{ timezone: string; settings: string }>();
   if (!row) throw new Error(`no shop ${shopId}`);
@@ -99,7 +99,7 @@ describe("concurrent settings changes", () => {
 
   it("are written only over the version they were merged into", async () => {
     const shop = await createShop();
-    const db = database(env.DB);
+    const db = centralDatabase();
     const read = await findShopForUpdate(db, shop.shop_id);
     if (!read) throw new Error("shop not found");
     expect(await saveSettings(db, shop.shop_id, { ...read.shop.settings, timezone: "Europe/Berlin" }, read.version)).toBe(true);
@@ -113,16 +113,18 @@ describe("concurrent settings changes", () => {
     const shop = await createShop();
     // Ignoring every update of this shop's version makes each compare-and-swap find nothing to write.
     const trigger = `lose_races_${shop.shop_id.replace(/\W/g, "_")}`;
-    await env.DB.prepare(
-      `CREATE TRIGGER ${trigger} BEFORE UPDATE OF version ON shops WHEN OLD.id = '${shop.shop_id}' BEGIN SELECT RAISE(IGNORE); END`,
-    ).run();
+    await centralDb()
+      .prepare(
+        `CREATE TRIGGER ${trigger} BEFORE UPDATE OF version ON shops WHEN OLD.id = '${shop.shop_id}' BEGIN SELECT RAISE(IGNORE); END`,
+      )
+      .run();
     try {
       const response = await api(shop, "PUT", "/v1/settings", { timezone: "Europe/Berlin" });
       expect(response.status).toBe(409);
       expect(((await response.json()) as ErrorBody).error.code).toBe("settings_conflict");
       expect((await storedSettings(shop.shop_id)).timezone).toBe("UTC");
     } finally {
-      await env.DB.prepare(`DROP TRIGGER ${trigger}`).run();
+      await centralDb().prepare(`DROP TRIGGER ${trigger}`).run();
     }
   });
 });
@@ -137,7 +139,7 @@ describe("the data region", () => {
 
   it("answers 409 once the shop has people, even before anyone identified", async () => {
     const shop = await createShop();
-    const db = database(env.DB);
+    const db = centralDatabase();
     const read = await findShopForUpdate(db, shop.shop_id);
     if (!read) throw new Error("shop not found");
     await notePeople(db, read.shop);

@@ -1,9 +1,8 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { signDecision } from "../../core/decision-token";
-import { database } from "../../workers/db/client";
 import { flushNbaOutcomes } from "../../workers/nba-outcomes";
 import { api, collect, createShop, getProfile, visitorId, type TestShop } from "../helpers";
+import { centralDatabase, centralDb } from "../central-db";
 
 interface Decision {
   campaign_id: string;
@@ -65,8 +64,9 @@ describe("decision tokens count once", () => {
     const shown = (await collectWith(shop, anon, [], ["nba"])).decisions[0] as Decision;
     const replays = [nudge("nudge_impression", shown), ...Array.from({ length: 60 }, () => nudge("nudge_click", shown))];
     for (let start = 0; start < replays.length; start += 20) await collectWith(shop, anon, replays.slice(start, start + 20), []);
-    await flushNbaOutcomes(database(env.DB));
-    const rows = await env.DB.prepare("SELECT trials, successes FROM nba_stats WHERE shop_id = ?")
+    await flushNbaOutcomes(centralDatabase());
+    const rows = await centralDb()
+      .prepare("SELECT trials, successes FROM nba_stats WHERE shop_id = ?")
       .bind(shop.shop_id)
       .all<{ trials: number; successes: number }>();
     expect(rows.results).toEqual([{ trials: 1, successes: 1 }]);
