@@ -59,7 +59,10 @@ export default defineConfig(async () => {
       ...(libsql ? { fileParallelism: false } : {}),
     },
   });
-  const workersFiles = { include: ["test/**/*.test.ts"], exclude: ["test/browser/**", "test/flows/**", "**/node_modules/**"] };
+  const workersFiles = {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/browser/**", "test/flows/**", "test/deploy/**", "**/node_modules/**"],
+  };
   const flowsFiles = { include: ["test/flows/**/*.test.ts"] };
 
   return {
@@ -68,6 +71,10 @@ export default defineConfig(async () => {
         {
           // The pure core needs no runtime: plain Node, fast.
           test: { name: "core", include: ["core/**/*.test.ts", "snippets/**/*.test.ts"], environment: "node" },
+        },
+        {
+          // The deploy check's rules over wrangler.toml, the migrations and the secrets: plain Node.
+          test: { name: "deploy", include: ["test/deploy/**/*.test.ts"], environment: "node" },
         },
         // Everything that crosses modules, and the messaging flows, on D1 and again on libSQL.
         databaseProject("workers", workersFiles, { receiver: false, libsql: false }),
