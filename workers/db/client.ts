@@ -41,9 +41,8 @@ const countNothing: CountStatements = () => {};
  * that need no query (cached shops and keys) keep working.
  */
 export function centralDatabase(env: DatabaseEnv, count: CountStatements = countNothing): Database {
-  const choice = chooseDatabase(env);
-  if (choice.driver === "d1") return d1Instance(env.DB, count);
-  return libsqlInstance(choice, count);
+  if (!env.DATABASE_URL) return d1Instance(env.DB, count);
+  return libsqlInstance(env, count) ?? d1Instance(env.DB, count);
 }
 
 /** A drizzle handle on a D1 binding itself (tests that watch the binding's calls use it). */
@@ -85,15 +84,18 @@ function countingD1(binding: D1Database, count: CountStatements): D1Database {
 
 const libsqlInstances = new Map<CountStatements, Map<string, Database>>();
 
-function libsqlInstance(choice: Exclude<DatabaseChoice, { driver: "d1" }>, count: CountStatements): Database {
+/** The libSQL instance of these settings (checked once per isolate, not per request), or null when they choose D1. */
+function libsqlInstance(settings: DatabaseSettings, count: CountStatements): Database | null {
   let byConfiguration = libsqlInstances.get(count);
   if (!byConfiguration) {
     byConfiguration = new Map();
     libsqlInstances.set(count, byConfiguration);
   }
-  const key = JSON.stringify(choice);
+  const key = `${settings.DATABASE_URL}\n${settings.DATABASE_AUTH_TOKEN ?? ""}`;
   let db = byConfiguration.get(key);
   if (!db) {
+    const choice = chooseDatabase(settings);
+    if (choice.driver === "d1") return null;
     db = drizzleLibsql(new PerCallClient(opener(choice), count), { schema });
     byConfiguration.set(key, db);
   }
