@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { app } from "../../workers/app";
 import { centralDatabase, type CountStatements } from "../../workers/db/client";
 import { chooseDatabase } from "../../workers/db/database-url";
-import { DatabaseUnavailable, databaseFailureIn, translateLibsqlError } from "../../workers/db/failures";
+import { DatabaseUnavailable, databaseFailureIn, retryWhileBusy, translateLibsqlError } from "../../workers/db/failures";
 import { scheduleNext } from "../../workers/db/outbox";
 import { outbox } from "../../workers/db/schema";
 import { dispatchDue, LEASE_MS } from "../../workers/dispatcher";
@@ -91,6 +91,53 @@ describe("choosing the central database", () => {
     const constraint = new LibsqlError("UNIQUE constraint failed: shops.id", "SQLITE_CONSTRAINT");
     expect(translateLibsqlError(constraint)).toBe(constraint);
     expect(translateLibsqlError(new TypeError("Network connection lost."))).toBeInstanceOf(DatabaseUnavailable);
+  });
+});
+
+describe("a libSQL server busy with other writes", () => {
+  const busy = () => new LibsqlError("SQLite error: database is locked", "SQLITE_BUSY");
+  const noWait = async () => {};
+
+  it("runs the call again until the server takes it, waiting longer each time", async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const result = await retryWhileBusy(
+      async () => {
+        calls += 1;
+        if (calls < 3) throw busy();
+        return "claimed";
+      },
+      async (ms) => {
+        waits.push(ms);
+      },
+    );
+    expect(result).toBe("claimed");
+    expect(calls).toBe(3);
+    expect(waits).toHaveLength(2);
+    expect(waits[1]).toBeGreaterThan(0);
+  });
+
+  it("gives up after a few attempts, and the busy error becomes unavailability (a 503), not a 500", async () => {
+    let calls = 0;
+    const failing = retryWhileBusy(async () => {
+      calls += 1;
+      throw busy();
+    }, noWait);
+    const error = await failing.catch((caught: unknown) => caught);
+    expect(calls).toBe(6);
+    expect(translateLibsqlError(error)).toBeInstanceOf(DatabaseUnavailable);
+  });
+
+  it("never runs again a statement that failed for another reason", async () => {
+    let calls = 0;
+    const constraint = new LibsqlError("UNIQUE constraint failed", "SQLITE_CONSTRAINT");
+    await expect(
+      retryWhileBusy(async () => {
+        calls += 1;
+        throw constraint;
+      }, noWait),
+    ).rejects.toBe(constraint);
+    expect(calls).toBe(1);
   });
 });
 

@@ -18,7 +18,7 @@ import { drizzle as drizzleD1 } from "drizzle-orm/d1";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql/web";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { chooseDatabase, type DatabaseChoice, type DatabaseSettings } from "./database-url";
-import { DatabaseMisconfigured, translateLibsqlError } from "./failures";
+import { DatabaseMisconfigured, retryWhileBusy, translateLibsqlError } from "./failures";
 import * as schema from "./schema";
 
 /** What the queries may use: drizzle's SQLite API, and batches (one round trip, one transaction, on both drivers). */
@@ -162,7 +162,7 @@ class PerCallClient implements Client {
 
   private async call<T>(use: (client: Client) => Promise<T>): Promise<T> {
     try {
-      return await use(this.open());
+      return await retryWhileBusy(() => use(this.open()));
     } catch (error) {
       throw translateLibsqlError(error);
     }

@@ -59,6 +59,7 @@ export function translateLibsqlError(error: unknown): unknown {
     return new DatabaseMisconfigured("DATABASE_URL", `DATABASE_URL does not lead to a libSQL server (HTTP ${status})`, { cause: error });
   }
   if (status !== null) return new DatabaseUnavailable(`the libSQL server at DATABASE_URL answered HTTP ${status}`, { cause: error });
+  if (isBusy(error)) return new DatabaseUnavailable("the libSQL server stayed busy with other writes", { cause: error });
   if (isSqlError(error)) return error;
   return new DatabaseUnavailable(`the libSQL server at DATABASE_URL did not answer: ${messageOf(error)}`, { cause: error });
 }
@@ -72,6 +73,36 @@ function httpStatusIn(error: unknown): number | null {
     current = current.cause;
   }
   return null;
+}
+
+/**
+ * SQLite's "database is locked": the server was busy with another write and did not run this
+ * statement (or rolled back this batch), so running it again is safe.
+ */
+export function isBusy(error: unknown): boolean {
+  return error instanceof LibsqlError && (error.code === "SQLITE_BUSY" || error.code === "SQLITE_LOCKED");
+}
+
+const BUSY_ATTEMPTS = 6;
+const BUSY_FIRST_WAIT_MS = 10;
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a libSQL call again while the server answers busy: concurrent writers (two requests
+ * claiming identifiers at once) meet this on any libSQL server, where D1 queues them itself.
+ * Waits grow from 10 ms with jitter, about 0.6 s in all, before the busy error is left to the
+ * caller (a 503 with Retry-After).
+ */
+export async function retryWhileBusy<T>(call: () => Promise<T>, wait: (ms: number) => Promise<void> = pause): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isBusy(error) || attempt >= BUSY_ATTEMPTS) throw error;
+      await wait(BUSY_FIRST_WAIT_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
+    }
+  }
 }
 
 function isSqlError(error: unknown): boolean {
