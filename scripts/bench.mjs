@@ -18,6 +18,9 @@
 //      BENCH_SNIPPET_LOADS (default 20), BENCH_ALTERNATIONS (default 3) extra rounds of an `alternateWith`
 //      pair. BENCH_ONLY=snippet runs only the browser measurement. BENCH_PROFILE=1 also records a V8 CPU
 //      profile of each measured run and prints where a request's CPU time goes (scripts/lib/cpu-profile.mjs).
+// `--db libsql` (`npm run bench -- --db libsql`): every chosen scenario first on D1, then again on a
+//      local libSQL server (sqld, migrated and seeded the same way), and a side-by-side table
+//      (scripts/lib/database-comparison.mjs); BENCH_ONLY defaults to collect, decide, identify-merge, flows-drain.
 // `snippet` (scripts/lib/browser-bench.mjs): Chromium loads a page with the tag, each load a first
 // visit, and reports the time from navigation start to the first decision rendered and the page's FCP.
 // Builds the snippet first and prints its size (bytes and gzip).
@@ -57,12 +60,14 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { buildSnippet } from "./build-snippet.mjs";
 import { benchSnippet } from "./lib/browser-bench.mjs";
+import { embeddedD1, localLibsql } from "./lib/central-database.mjs";
 import { connectProfiler, cpuBreakdown, printCpu } from "./lib/cpu-profile.mjs";
+import { DATABASE_COMPARISON_SCENARIOS, printDatabaseComparison } from "./lib/database-comparison.mjs";
 import { benchFlows, FLOW_SCENARIO_NAMES, printTable as printFlowsTable } from "./lib/flows-bench.mjs";
 import { compareHistory, HISTORY_TARGETS, historyPoolSize, historyScenarios, printHistory } from "./lib/history-bench.mjs";
 import { printResultsCounting, resultsScenarios } from "./lib/results-bench.mjs";
 import { benchCore, printCore, SHOP_SCALE_TARGETS, shopScaleScenarios } from "./lib/shop-scale-bench.mjs";
-import { freePort, offlineEnv, prepareDatabase, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
+import { freePort, offlineEnv, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
 
 const SECONDS = positive("BENCH_SECONDS", 10);
 const CONNECTIONS = positive("BENCH_CONNECTIONS", 50);
@@ -612,27 +617,34 @@ function devVars(baseUrl) {
   };
 }
 
+/** A central database of the kind asked for, for one runtime's state (`persistTo`). */
+function centralFor(kind, persistTo) {
+  return kind === "libsql" ? localLibsql() : embeddedD1({ persistTo, config: BENCH_CONFIG });
+}
+
 /**
  * Each flows scenario in a runtime of its own, with fresh state: the local runtime keeps every
  * person's object (and its SQLite) open, and ran out of SQLite memory past ~10,000 people plus
  * the next scenario's set-up.
  */
-async function benchFlowsInFreshRuntimes(requested) {
+async function benchFlowsInFreshRuntimes(requested, databaseKind) {
   const names = FLOW_SCENARIO_NAMES.filter((name) => requested.includes("flows") || requested.includes(name));
   const parts = [];
   for (const name of names) {
     const persistTo = `${PERSIST_TO}-${name}`;
     await mkdir(RESULTS_DIR, { recursive: true });
     await rm(path.resolve(ROOT, persistTo), { recursive: true, force: true });
-    await prepareDatabase({ persistTo, config: BENCH_CONFIG });
+    const central = await centralFor(databaseKind, persistTo);
+    await central.prepare();
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const child = startDev({ port, persistTo, config: BENCH_CONFIG, quiet: true, vars: devVars(baseUrl) });
+    const child = startDev({ port, persistTo, config: BENCH_CONFIG, quiet: true, vars: { ...devVars(baseUrl), ...central.vars } });
     try {
       await waitForHealthy(`${baseUrl}/healthz`, { child, timeoutMs: 90_000 });
       parts.push(await benchFlows(baseUrl, { adminToken: ADMIN_TOKEN, only: [name] }));
     } finally {
       await stopDev(child);
+      await central.close();
       if (child?.output) await writeFile(path.join(RESULTS_DIR, `wrangler-${name}.log`), child.output);
       await rm(path.resolve(ROOT, persistTo), { recursive: true, force: true });
     }
@@ -642,32 +654,16 @@ async function benchFlowsInFreshRuntimes(requested) {
   return { ...parts[0], scenarios, problems: parts.flatMap((part) => part.problems) };
 }
 
-async function main() {
-  offlineEnv();
-  const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((name) => name.trim())) : null;
-  const scenarios = SCENARIOS.filter(
-    (scenario) =>
-      scenario.baseline || scenario.bareBaseline || !only || only.has(scenario.name) || (scenario.runsWith && only.has(scenario.runsWith)),
-  );
-  // The load scenarios (and the pure core) run unless BENCH_ONLY names only the browser measurement.
-  const runLoad = !only || scenarios.some((scenario) => !scenario.baseline && !scenario.bareBaseline);
-  const runSnippet = !only || only.has("snippet");
-  const flowScenarios = only ? [...only].filter((name) => name === "flows" || name.startsWith("flows-")) : ["flows"];
-  const baseline = scenarios.find((scenario) => scenario.baseline);
+/**
+ * The load scenarios (and the snippet, when asked) in one `wrangler dev` on `databaseKind`'s
+ * central database, then the flows scenarios in runtimes of their own.
+ */
+async function benchOnDatabase(databaseKind, { scenarios, baseline, runLoad, runSnippet, flowScenarios }) {
   const run = { id: `b${Date.now().toString(36)}`, counters: Object.fromEntries(scenarios.map((s) => [s.name, 0])), firstTouches: {} };
-  const info = machine();
-
-  console.log(
-    `machine: ${info.cpu_model} × ${info.cpu_count}, ${info.total_memory_gib} GiB, Node ${info.node}, ${info.platform}, load ${info.load_average.join(" ")}`,
-  );
-  console.log(`load:    ${CONNECTIONS} connections, ${SECONDS} s per scenario (warm-up ${WARMUP_SECONDS} s), 127.0.0.1 only`);
-
-  // The Worker serves the built snippet (GET /nudge.js), so it is built before wrangler bundles the Worker.
-  const snippet = await buildSnippet();
-  console.log(`snippet: ${snippet.line}`);
   if (process.env.BENCH_KEEP_STATE !== "1") await rm(path.resolve(ROOT, PERSIST_TO), { recursive: true, force: true });
-  console.log(`state:   ${PERSIST_TO} (migrations + seed)`);
-  await prepareDatabase({ persistTo: PERSIST_TO, config: BENCH_CONFIG });
+  const central = await centralFor(databaseKind, PERSIST_TO);
+  console.log(`state:   ${PERSIST_TO} (people's objects); central database: ${central.where} (migrations + seed)`);
+  await central.prepare();
 
   const port = await freePort();
   const inspectorPort = await freePort();
@@ -684,7 +680,7 @@ async function main() {
   };
   const onSignal = (signal) => {
     console.error(`\n${signal}: stopping wrangler dev`);
-    stop().finally(() => process.exit(130));
+    Promise.all([stop(), central.close()]).finally(() => process.exit(130));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -696,71 +692,117 @@ async function main() {
       config: BENCH_CONFIG,
       inspectorPort,
       quiet: true,
-      vars: devVars(baseUrl),
+      vars: { ...devVars(baseUrl), ...central.vars },
     });
     await waitForHealthy(`${baseUrl}/healthz`, { child: dev, timeoutMs: 90_000 });
     console.log(`server:  wrangler dev -c ${BENCH_CONFIG} --log-level warn on ${baseUrl}`);
     if (PROFILE) run.profiler = await connectProfiler(inspectorPort);
 
     const rows = [];
-    let targets = [];
-    let drift = null;
-    let noisy = false;
-    let core = null;
-    let bareVsHealthz = null;
-    if (runLoad) ({ drift, noisy, targets, core, bare: bareVsHealthz } = await loadScenarios(scenarios, baseline, baseUrl, run, rows));
+    let outcome = { targets: [], drift: null, noisy: false, core: null, bare: null };
+    if (runLoad) outcome = await loadScenarios(scenarios, baseline, baseUrl, run, rows);
 
-    let snippetResult = null;
+    let snippet = null;
     if (runSnippet) {
       console.log(`snippet: Chromium, ${SNIPPET_LOADS} page loads, each in a fresh context (a first visit), 127.0.0.1 only`);
-      snippetResult = await benchSnippet({ workerUrl: baseUrl, loads: SNIPPET_LOADS });
-      const r = snippetResult.first_decision_rendered_ms;
+      snippet = await benchSnippet({ workerUrl: baseUrl, loads: SNIPPET_LOADS });
+      const r = snippet.first_decision_rendered_ms;
       console.log(
-        `snippet: first decision rendered p50 ${fmt(r.p50, 0)} ms, p90 ${fmt(r.p90, 0)} ms after navigation start; page FCP p50 ${fmt(snippetResult.page_fcp_ms.p50, 0)} ms (${snippetResult.loads} loads)`,
+        `snippet: first decision rendered p50 ${fmt(r.p50, 0)} ms, p90 ${fmt(r.p90, 0)} ms after navigation start; page FCP p50 ${fmt(snippet.page_fcp_ms.p50, 0)} ms (${snippet.loads} loads)`,
       );
     }
 
     // The flows scenarios each get a runtime of their own (below): this one holds the load scenarios' people.
     await stop();
-    const flows = flowScenarios.length ? await benchFlowsInFreshRuntimes(flowScenarios) : null;
-
-    const report = {
-      date: new Date().toISOString(),
-      machine: info,
-      config: {
-        seconds: SECONDS,
-        connections: CONNECTIONS,
-        warmup_seconds: WARMUP_SECONDS,
-        server: `wrangler dev -c ${BENCH_CONFIG} --log-level warn`,
-        base_url: baseUrl,
-        visitors: VISITORS,
-        customers: CUSTOMERS,
-      },
-      baseline: { name: baseline.name, method: "measured right before each scenario", drift, noisy },
-      bare_baseline: {
-        name: "bare",
-        method: "POST /__bench/bare (parse, one RPC, one SQLite insert), measured right after each /healthz of an object-bound scenario",
-        vs_healthz: bareVsHealthz,
-      },
-      warmup_first_touches: run.firstTouches,
-      results: rows,
-      targets,
-      ...(core ? { core_decisions_per_second: core } : {}),
-      ...(snippetResult ? { snippet: snippetResult } : {}),
-      ...(flows ? { flows } : {}),
-    };
-    await mkdir(RESULTS_DIR, { recursive: true });
-    await writeFile(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\nwritten: bench-results/latest.json`);
-    await stop();
-    const missed = targets.some((target) => !target.pass) || (flows?.problems.length ?? 0) > 0;
-    if (process.env.BENCH_STRICT === "1" && missed) process.exitCode = 1;
-  } catch (error) {
-    await stop();
-    throw error;
+    const flows = flowScenarios.length ? await benchFlowsInFreshRuntimes(flowScenarios, databaseKind) : null;
+    return { database: databaseKind, baseUrl, run, rows, ...outcome, snippet, flows };
   } finally {
+    await stop();
+    await central.close();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     if (process.env.BENCH_KEEP_STATE !== "1") await rm(path.resolve(ROOT, PERSIST_TO), { recursive: true, force: true });
   }
+}
+
+/** `--db libsql` (or `--db=libsql`): the chosen scenarios on D1 and then on a local libSQL server, side by side. */
+function databaseOption(argv) {
+  const index = argv.findIndex((arg) => arg === "--db" || arg.startsWith("--db="));
+  if (index === -1) return "d1";
+  const value = argv[index].startsWith("--db=") ? argv[index].slice("--db=".length) : argv[index + 1];
+  if (value !== "d1" && value !== "libsql") throw new Error(`--db takes d1 or libsql, not ${JSON.stringify(value ?? "")}`);
+  return value;
+}
+
+async function main() {
+  offlineEnv();
+  const database = databaseOption(process.argv.slice(2));
+  const compare = database === "libsql";
+  // Side by side, the default is what a database changes: collect, decide, a merge and an outbox drain.
+  const onlyList = process.env.BENCH_ONLY ?? (compare ? DATABASE_COMPARISON_SCENARIOS.join(",") : null);
+  const only = onlyList ? new Set(onlyList.split(",").map((name) => name.trim())) : null;
+  const scenarios = SCENARIOS.filter(
+    (scenario) =>
+      scenario.baseline || scenario.bareBaseline || !only || only.has(scenario.name) || (scenario.runsWith && only.has(scenario.runsWith)),
+  );
+  const plan = {
+    scenarios,
+    baseline: scenarios.find((scenario) => scenario.baseline),
+    // The load scenarios (and the pure core) run unless BENCH_ONLY names only the browser measurement.
+    runLoad: !only || scenarios.some((scenario) => !scenario.baseline && !scenario.bareBaseline),
+    runSnippet: !compare && (!only || only.has("snippet")),
+    flowScenarios: only ? [...only].filter((name) => name === "flows" || name.startsWith("flows-")) : ["flows"],
+  };
+  const info = machine();
+
+  console.log(
+    `machine: ${info.cpu_model} × ${info.cpu_count}, ${info.total_memory_gib} GiB, Node ${info.node}, ${info.platform}, load ${info.load_average.join(" ")}`,
+  );
+  console.log(`load:    ${CONNECTIONS} connections, ${SECONDS} s per scenario (warm-up ${WARMUP_SECONDS} s), 127.0.0.1 only`);
+
+  // The Worker serves the built snippet (GET /nudge.js), so it is built before wrangler bundles the Worker.
+  const snippet = await buildSnippet();
+  console.log(`snippet: ${snippet.line}`);
+
+  const sides = [];
+  for (const kind of compare ? ["d1", "libsql"] : ["d1"]) {
+    if (compare) console.log(`\n=== central database: ${kind === "d1" ? "D1" : "libSQL (local sqld)"} ===`);
+    sides.push(await benchOnDatabase(kind, plan));
+  }
+  if (compare) printDatabaseComparison(sides, fmt);
+
+  const [first] = sides;
+  const report = {
+    date: new Date().toISOString(),
+    machine: info,
+    config: {
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      warmup_seconds: WARMUP_SECONDS,
+      server: `wrangler dev -c ${BENCH_CONFIG} --log-level warn`,
+      visitors: VISITORS,
+      customers: CUSTOMERS,
+      databases: sides.map((side) => side.database),
+    },
+    baseline: { name: plan.baseline.name, method: "measured right before each scenario", drift: first.drift, noisy: first.noisy },
+    bare_baseline: {
+      name: "bare",
+      method: "POST /__bench/bare (parse, one RPC, one SQLite insert), measured right after each /healthz of an object-bound scenario",
+      vs_healthz: first.bare,
+    },
+    warmup_first_touches: first.run.firstTouches,
+    results: first.rows,
+    targets: first.targets,
+    ...(first.core ? { core_decisions_per_second: first.core } : {}),
+    ...(first.snippet ? { snippet: first.snippet } : {}),
+    ...(first.flows ? { flows: first.flows } : {}),
+    ...(compare ? { libsql: { results: sides[1].rows, targets: sides[1].targets, flows: sides[1].flows } } : {}),
+  };
+  await mkdir(RESULTS_DIR, { recursive: true });
+  await writeFile(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwritten: bench-results/latest.json`);
+  const missed = sides.some((side) => side.targets.some((target) => !target.pass) || (side.flows?.problems.length ?? 0) > 0);
+  if (process.env.BENCH_STRICT === "1" && missed) process.exitCode = 1;
 }
 
 main().catch((error) => {

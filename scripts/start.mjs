@@ -10,14 +10,11 @@
 //  4. starts `wrangler dev` on 127.0.0.1:${PORT:-8787} with the cron trigger at /__scheduled,
 //     ALLOW_PRIVATE_WEBHOOKS from the environment ("true" unless set).
 // Ctrl-C stops everything.
-import { readFile } from "node:fs/promises";
 import http from "node:http";
-import path from "node:path";
-import { createClient } from "@libsql/client";
 import { buildDashboard } from "./build-dashboard.mjs";
 import { BUDGET_GZIP_BYTES, buildSnippet } from "./build-snippet.mjs";
-import { libsqlSettings, migrateLibsql } from "./lib/libsql-migrate.mjs";
-import { executeSql, offlineEnv, portInUse, prepareDatabase, ROOT, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
+import { embeddedD1, libsqlDatabase } from "./lib/central-database.mjs";
+import { offlineEnv, portInUse, startDev, stopDev, waitForHealthy } from "./lib/wrangler.mjs";
 
 const PORT = Number(process.env.PORT || 8787);
 const WEBHOOK_PORT = webhookPortFromEnv();
@@ -57,38 +54,12 @@ function allowPrivateWebhooksFromEnv() {
  * embedded D1, or the libSQL server of DATABASE_URL (checked here, naming the setting at fault).
  */
 function centralDatabaseFromEnv() {
-  if (!(process.env.DATABASE_URL ?? "").trim()) {
-    return {
-      where: "the embedded D1 database (.wrangler/state)",
-      prepare: () => prepareDatabase(),
-      execute: (sql) => executeSql(sql),
-      vars: {},
-    };
-  }
-  let settings;
+  if (!(process.env.DATABASE_URL ?? "").trim()) return embeddedD1();
   try {
-    settings = libsqlSettings({ url: process.env.DATABASE_URL, authToken: process.env.DATABASE_AUTH_TOKEN });
+    return libsqlDatabase({ url: process.env.DATABASE_URL, authToken: process.env.DATABASE_AUTH_TOKEN });
   } catch (error) {
     fail(error.message);
   }
-  const execute = async (sql) => {
-    const client = createClient(settings);
-    try {
-      await client.executeMultiple(sql);
-    } finally {
-      client.close();
-    }
-  };
-  return {
-    where: `the libSQL server at ${settings.url}`,
-    prepare: async () => {
-      await migrateLibsql({ ...settings, log: (line) => log(line) });
-      await execute(await readFile(path.join(ROOT, "scripts", "seed.sql"), "utf8"));
-    },
-    execute,
-    // The Worker reads them as it reads its secrets in production; the token only when there is one.
-    vars: { DATABASE_URL: settings.url, ...(settings.authToken ? { DATABASE_AUTH_TOKEN: settings.authToken } : {}) },
-  };
 }
 
 const webhookUrl = (port) => `http://127.0.0.1:${port}/webhook`;
@@ -194,7 +165,7 @@ try {
   const receiverPort = webhook ? webhook.address().port : WEBHOOK_PORT;
   if (webhook) log(`webhook receiver on ${webhookUrl(receiverPort)}`);
   log(`applying migrations and seeding the demo shop in ${CENTRAL.where}…`);
-  await CENTRAL.prepare();
+  await CENTRAL.prepare((line) => log(line));
   await pointDemoWebhookAt(receiverPort);
   const snippet = await buildSnippet();
   log(`built the snippet: ${snippet.line}${snippet.gzipBytes > BUDGET_GZIP_BYTES ? " (over budget)" : ""}`);
