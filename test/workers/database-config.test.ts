@@ -13,6 +13,7 @@ import { DatabaseUnavailable, databaseFailureIn, retryWhileBusy, translateLibsql
 import { scheduleNext } from "../../workers/db/outbox";
 import { outbox } from "../../workers/db/schema";
 import { dispatchDue, LEASE_MS } from "../../workers/dispatcher";
+import { scheduled } from "../../workers/scheduled";
 import { BASE, createShop, SHOP_ORIGIN, type TestShop, visitorId } from "../helpers";
 
 /** Nothing listens on the discard port: connections are refused at once. */
@@ -215,6 +216,14 @@ describe("the cron dispatcher without its database", () => {
     );
     expect(failure).toBeInstanceOf(DatabaseUnavailable);
     expect(await dueRow(shopId, "p1")).toMatchObject({ dueAt: 1_000, leaseOwner: null });
+  });
+
+  it("ends the cron run with one line saying so, instead of an unhandled error", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const controller = { cron: "* * * * *", scheduledTime: now, noRetry: () => {} } satisfies ScheduledController;
+    await expect(scheduled(controller, { ...env, PUBLIC_URL: "http://nudge.test", DATABASE_URL: UNREACHABLE })).resolves.toBeUndefined();
+    expect(warn).toHaveBeenCalledWith("cron * * * * *: central database unavailable; due messages wait for the next run");
   });
 
   it("leaves the people it had leased when the database goes away mid-run to a run after the lease", async () => {
