@@ -86,25 +86,26 @@ export function cpuBreakdown(profile) {
   const { byId, rootOf } = taskRoots(profile);
   const totals = { worker: 0, object_js: 0, object_sqlite: 0, runtime: 0, gc: 0, idle: 0 };
   const self = new Map();
-  profile.samples.forEach((id, i) => {
-    const micros = profile.timeDeltas[i] ?? 0;
+  // Each sample counts once: workerd takes them at uneven intervals (far sparser than asked while
+  // the isolate is busy), so weighting them by the gaps between them would follow the sampler.
+  for (const id of profile.samples) {
     const node = byId.get(id);
-    totals[categoryOf(node, rootOf.get(id))] += micros;
+    totals[categoryOf(node, rootOf.get(id))] += 1;
     if (frameName(node) !== "(idle)") {
       const key = `${frameName(node)}${node.callFrame.url ? `:${node.callFrame.lineNumber + 1}` : ""}`;
-      self.set(key, (self.get(key) ?? 0) + micros);
+      self.set(key, (self.get(key) ?? 0) + 1);
     }
-  });
+  }
   const { idle, ...busyTotals } = totals;
-  const busy = Object.values(busyTotals).reduce((sum, micros) => sum + micros, 0);
-  const share = (micros) => (busy > 0 ? micros / busy : null);
+  const busy = Object.values(busyTotals).reduce((sum, samples) => sum + samples, 0);
+  const share = (samples) => (busy > 0 ? samples / busy : null);
   return {
     busy_share_of_wall: busy + idle > 0 ? busy / (busy + idle) : null,
-    shares: Object.fromEntries(Object.entries(busyTotals).map(([name, micros]) => [name, share(micros)])),
+    shares: Object.fromEntries(Object.entries(busyTotals).map(([name, samples]) => [name, share(samples)])),
     top: [...self]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8)
-      .map(([name, micros]) => ({ name, share: share(micros) })),
+      .map(([name, samples]) => ({ name, share: share(samples) })),
   };
 }
 
@@ -122,7 +123,9 @@ export function printCpu(rows, fmt) {
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
   const render = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
-  console.log("Where the isolate's busy time went (V8 CPU profile; profiling slows every run, so these req/s are not comparable):");
+  console.log(
+    "Where the isolate's busy time went (shares of V8 CPU profile samples; profiling slows every run, so these req/s are not comparable):",
+  );
   console.log(render(header));
   console.log(widths.map((width) => "-".repeat(width)).join("  "));
   for (const line of lines) console.log(render(line));
