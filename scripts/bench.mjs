@@ -446,8 +446,8 @@ async function benchFlowsInFreshRuntimes(requested, databaseKind) {
       parts.push(await benchFlows(baseUrl, { adminToken: ADMIN_TOKEN, only: [name] }));
     } finally {
       await stopDev(child);
-      await central.close();
       if (child?.output) await writeFile(path.join(RESULTS_DIR, `wrangler-${name}.log`), child.output);
+      await central.close();
       await rm(path.resolve(ROOT, persistTo), { recursive: true, force: true });
     }
   }
@@ -514,8 +514,10 @@ async function benchOnDatabase(databaseKind, { scenarios, baseline, runLoad, run
       );
     }
 
-    // The flows scenarios each get a runtime of their own (below): this one holds the load scenarios' people.
+    // The flows scenarios each get a runtime (and a central database) of their own: this one holds
+    // the load scenarios' people.
     await stop();
+    await central.close();
     const flows = flowScenarios.length ? await benchFlowsInFreshRuntimes(flowScenarios, databaseKind) : null;
     return { database: databaseKind, baseUrl, run, rows, ...outcome, snippet, flows };
   } finally {

@@ -174,6 +174,25 @@ describe("a central database that cannot be used", () => {
     expect(error.message).toContain("DATABASE_AUTH_TOKEN was refused");
   });
 
+  it("gives up on a libSQL server that takes a call and never answers: 503 unavailable after 10 s, not a request held forever", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const realFetch = globalThis.fetch;
+    const stalled: string[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
+      const request = new Request(input);
+      if (!request.url.startsWith("https://stalling.db.test/")) return realFetch(input, init);
+      stalled.push(request.url);
+      const signal = init?.signal;
+      return new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason)));
+    });
+    const started = Date.now();
+    const response = await listCampaignsWithUnknownKey({ DATABASE_URL: "libsql://stalling.db.test" });
+    expect(response.status).toBe(503);
+    expect((await errorOf(response)).code).toBe("unavailable");
+    expect(stalled.length).toBeGreaterThan(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(9_000);
+  }, 30_000);
+
   it("answers 503 unavailable with Retry-After when the libSQL server does not answer, not a 500", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const response = await listCampaignsWithUnknownKey({ DATABASE_URL: UNREACHABLE });

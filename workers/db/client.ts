@@ -102,9 +102,17 @@ function libsqlInstance(settings: DatabaseSettings, count: CountStatements): Dat
   return db;
 }
 
+/** Longest a libSQL call may take: a server that accepts a call and never answers must not hold a request (or the cron) forever. */
+const LIBSQL_CALL_TIMEOUT_MS = 10_000;
+
+/** The client's requests with a deadline; one that passes it fails as an unanswering server (503 unavailable). */
+function fetchWithDeadline(request: Request): Promise<Response> {
+  return fetch(request, { signal: AbortSignal.timeout(LIBSQL_CALL_TIMEOUT_MS) });
+}
+
 /** Opens a libSQL client for one call, or fails as the configuration must. */
 function opener(choice: Exclude<DatabaseChoice, { driver: "d1" }>): () => Client {
-  if (choice.driver === "libsql") return () => createClient({ url: choice.url, authToken: choice.authToken });
+  if (choice.driver === "libsql") return () => createClient({ url: choice.url, authToken: choice.authToken, fetch: fetchWithDeadline });
   return () => {
     throw new DatabaseMisconfigured(choice.setting, choice.message);
   };
