@@ -5,6 +5,8 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { buildDashboard } from "./build-dashboard.mjs";
+import { buildSnippet } from "./build-snippet.mjs";
 import { checkBindings, checkBundle, checkMigrations, checkSecrets, checkVars } from "./lib/deploy-checks.mjs";
 import { offlineEnv, ROOT, runWrangler } from "./lib/wrangler.mjs";
 
@@ -30,6 +32,9 @@ async function sourceFiles(directory) {
 
 /** `wrangler deploy --dry-run --outdir`: the upload, bundled, without uploading; measured like Cloudflare does (gzip). */
 async function buildWorker() {
+  // The Worker serves the built snippet and dashboard (snippets/dist): built first, as `npm run deploy` does.
+  await buildSnippet();
+  await buildDashboard();
   const outdir = await mkdtemp(path.join(os.tmpdir(), "nudge-deploy-check-"));
   try {
     await runWrangler(["deploy", "--dry-run", "--outdir", outdir, "-c", CONFIG]);
