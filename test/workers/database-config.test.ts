@@ -142,6 +142,24 @@ describe("a libSQL server busy with other writes", () => {
   });
 });
 
+describe("batches on libSQL", () => {
+  it("take the write lock when they begin (BEGIN IMMEDIATE), not on their first write", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const realFetch = globalThis.fetch;
+    const bodies: string[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const request = new Request(input, init);
+      if (!request.url.startsWith("https://capture.db.test/")) return realFetch(input, init);
+      bodies.push(await request.text());
+      return new Response("unavailable", { status: 503 });
+    });
+    const db = centralDatabase({ ...env, DATABASE_URL: "https://capture.db.test" });
+    const batch = db.batch([db.select().from(outbox).limit(1), db.delete(outbox).where(eq(outbox.shopId, "none"))]);
+    expect(databaseFailureIn(await batch.catch((error: unknown) => error))).toBeInstanceOf(DatabaseUnavailable);
+    expect(bodies.join("\n")).toContain("BEGIN IMMEDIATE");
+  });
+});
+
 describe("a central database that cannot be used", () => {
   it("answers 503 database_misconfigured naming DATABASE_URL, and logs it once", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});

@@ -140,7 +140,13 @@ class PerCallClient implements Client {
     return this.call((client) => (typeof stmtOrSql === "string" ? client.execute(stmtOrSql, args) : client.execute(stmtOrSql)));
   }
 
-  batch(stmts: Array<InStatement | [string, InArgs?]>, mode?: TransactionMode): Promise<ResultSet[]> {
+  /**
+   * drizzle sends its batches without a mode, which libSQL runs as a deferred transaction: one
+   * that reads first and writes later must upgrade its lock, and concurrent upgrades kept a local
+   * sqld from answering at all in the bench (hundreds of objects writing outbox rows). A batch
+   * therefore takes the write lock when it begins (`BEGIN IMMEDIATE`), as D1 serializes it anyway.
+   */
+  batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = "write"): Promise<ResultSet[]> {
     this.count(stmts.length);
     return this.call((client) => client.batch(stmts, mode));
   }
