@@ -1,7 +1,5 @@
 // Types of libsql-migrate.mjs, for the TypeScript that imports it (the tests' global setup).
 
-export declare const MIGRATIONS_DIR: string;
-
 export interface LibsqlSettings {
   url: string;
   authToken: string | undefined;
@@ -10,10 +8,6 @@ export interface LibsqlSettings {
 /** Checks DATABASE_URL (and trims DATABASE_AUTH_TOKEN), throwing an error that names the setting. */
 export declare function libsqlSettings(options?: { url?: string; authToken?: string }): LibsqlSettings;
 
-export declare function splitStatements(sql: string): string[];
-
-export declare function migrationFiles(dir?: string): Promise<Array<{ name: string; statements: string[] }>>;
-
 /** Applies the migration files not yet recorded in d1_migrations; returns the names applied. */
 export declare function migrateLibsql(options: {
   url?: string;
@@ -21,8 +15,6 @@ export declare function migrateLibsql(options: {
   dir?: string;
   log?: (line: string) => void;
 }): Promise<string[]>;
-
-export declare function sqldBinary(): string;
 
 export interface Sqld {
   url: string;

