@@ -141,19 +141,23 @@ export class PersonFlows {
   private unsubscribe(state: ProfileState, request: MessageInteractionRequest): void {
     const { store } = this.host;
     const event = { id: `unsubscribe.${request.messageId}`, type: "unsubscribe", ts: request.at, channel: request.channel };
-    const outcome = applyBatch(state, [{ event, identifiers: [] }], {
-      now: request.at,
-      consentMode: "implied",
-      seenIds: store.seenIds([event.id]),
-      tokenUses: new Set(),
-      ledger: store.ledger([]),
-      batchConsent: null,
-      batchIdentifiers: [],
+    const outcome = store.transaction(() => {
+      const seenIds = store.claimIds([event.id], request.at);
+      const applied = applyBatch(state, [{ event, identifiers: [] }], {
+        now: request.at,
+        consentMode: "implied",
+        seenIds,
+        tokenUses: new Set(),
+        ledger: store.ledger([]),
+        batchConsent: null,
+        batchIdentifiers: [],
+      });
+      store.releaseUnstored([event.id], seenIds, applied.stored);
+      const rows = { events: applied.stored, orders: [], tokenUses: [], devices: [], tasks: [] };
+      if (applied.stored.length > 0) store.writeBatch(applied.state, rows, request.at);
+      return applied;
     });
-    if (outcome.stored.length === 0) return;
-    const rows = { events: outcome.stored, orders: [], tokenUses: [], devices: [], tasks: [] };
-    store.writeBatch(outcome.state, rows, request.at);
-    this.host.adopt(outcome.state);
+    if (outcome.stored.length > 0) this.host.adopt(outcome.state);
   }
 
   private keep(state: ProfileState): void {

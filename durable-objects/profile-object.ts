@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AuditEntry, MergeCause, Route } from "../core/identity";
-import { applyBatch, emptyProfile, type BatchOutcome } from "../core/profile";
+import { applyBatch, emptyProfile, type BatchOutcome, type IncomingEvent } from "../core/profile";
 import { toApiProfile, type ApiProfile } from "../core/profile-view";
 import type { SegmentRules } from "../core/segments";
 import type { ConsentMode, Identifier, ProfileState } from "../core/types";
@@ -92,21 +92,7 @@ export class ProfileObject extends DurableObject<Env> {
       return decision ? { ...incoming, decision: { id: decision.id, expired: decision.expired } } : incoming;
     });
     const current = this.state ?? emptyProfile(this.profileId, request.receivedAt);
-    const applied = applyBatch(current, events, {
-      now: request.receivedAt,
-      consentMode: request.source === "server" ? "implied" : request.consentMode,
-      seenIds: this.store.seenIds(events.flatMap(({ event }) => (event.id === null ? [] : [event.id]))),
-      tokenUses: this.store.tokenUses(events.flatMap(({ event, decision }) => (decision ? [`${decision.id}:${event.type}`] : []))),
-      ledger: this.store.ledger(events.flatMap(({ event }) => (event.transaction_id === undefined ? [] : [event.transaction_id]))),
-      batchConsent: request.batchConsent,
-      batchIdentifiers: request.batchIdentifiers,
-    });
-    const { outcome, counts } = resultsOfBatch(applied, request.results ?? DEFAULT_RESULT_SETTINGS);
-    if (outcome.stored.length > 0) {
-      const planned = this.flows.planned(outcome, request);
-      this.writeOutcome(planned.outcome, request);
-      counts.push(...planned.counts);
-    }
+    const { outcome, counts } = this.store.transaction(() => this.applyAndWrite(current, events, request));
     // A visitor with nothing stored yet is decided for as an empty profile, and stays unstored.
     const decided = request.decide ? this.decide(request, this.state ?? current) : null;
     await this.scheduleCompaction();
@@ -155,6 +141,32 @@ export class ProfileObject extends DurableObject<Env> {
     this.store.clearErased();
     this.erased = false;
     return null;
+  }
+
+  /**
+   * Claims the batch's event ids, applies it to the state, plans its flows and writes what it
+   * stored: one transaction, so a throw anywhere leaves neither the claims nor the rows.
+   */
+  private applyAndWrite(current: ProfileState, events: IncomingEvent[], request: IngestRequest) {
+    const ids = events.flatMap(({ event }) => (event.id === null ? [] : [event.id]));
+    const seenIds = this.store.claimIds(ids, request.receivedAt);
+    const applied = applyBatch(current, events, {
+      now: request.receivedAt,
+      consentMode: request.source === "server" ? "implied" : request.consentMode,
+      seenIds,
+      tokenUses: this.store.tokenUses(events.flatMap(({ event, decision }) => (decision ? [`${decision.id}:${event.type}`] : []))),
+      ledger: this.store.ledger(events.flatMap(({ event }) => (event.transaction_id === undefined ? [] : [event.transaction_id]))),
+      batchConsent: request.batchConsent,
+      batchIdentifiers: request.batchIdentifiers,
+    });
+    const { outcome, counts } = resultsOfBatch(applied, request.results ?? DEFAULT_RESULT_SETTINGS);
+    this.store.releaseUnstored(ids, seenIds, outcome.stored);
+    if (outcome.stored.length > 0) {
+      const planned = this.flows.planned(outcome, request);
+      this.writeOutcome(planned.outcome, request);
+      counts.push(...planned.counts);
+    }
+    return { outcome, counts };
   }
 
   private writeOutcome(outcome: BatchOutcome, request: IngestRequest): void {

@@ -256,8 +256,35 @@ export class ProfileStorage {
     this.eventRows = 0;
   }
 
-  seenIds(ids: readonly string[]): Set<string> {
-    return this.existing("SELECT event_id AS key FROM seen_events WHERE event_id IN (SELECT value FROM json_each(?))", ids);
+  /** Runs `work` in one transaction: a throw rolls back every write made in it. */
+  transaction<T>(work: () => T): T {
+    return this.storage.transactionSync(work);
+  }
+
+  /**
+   * De-duplication and its record in one statement: remembers the ids not seen before (as seen
+   * at `at`) and returns those that were. Call within the batch's `transaction`, and release the
+   * ids of events that were claimed but not stored (`releaseUnstored`), so a retry still stores them.
+   */
+  claimIds(ids: readonly string[], at: number): Set<string> {
+    if (ids.length === 0) return new Set();
+    const claimed = this.storage.sql
+      .exec<{ event_id: string }>(
+        "INSERT OR IGNORE INTO seen_events (event_id, seen_at) SELECT value, ? FROM json_each(?) RETURNING event_id",
+        at,
+        JSON.stringify(ids),
+      )
+      .toArray();
+    const fresh = new Set(claimed.map((row) => row.event_id));
+    return new Set(ids.filter((id) => !fresh.has(id)));
+  }
+
+  /** Forgets the claims of `ids` (not `seen` before) that no event of `stored` carries. */
+  releaseUnstored(ids: readonly string[], seen: ReadonlySet<string>, stored: readonly TrackedEvent[]): void {
+    const kept = new Set(stored.map((event) => event.id));
+    const released = ids.filter((id) => !seen.has(id) && !kept.has(id));
+    if (released.length === 0) return;
+    this.storage.sql.exec("DELETE FROM seen_events WHERE event_id IN (SELECT value FROM json_each(?))", JSON.stringify(released));
   }
 
   /** Decision outcomes (`<decision id>:<event type>`) among these that were counted before. */
@@ -333,31 +360,29 @@ export class ProfileStorage {
     return ledger;
   }
 
-  /** Writes a batch's events, ids, decision outcomes, devices, order rows, identity tasks and the new state, all or nothing. */
+  /**
+   * Writes a batch's events, decision outcomes, devices, order rows, identity tasks and the new
+   * state. Call within the batch's `transaction`, which also holds the claim of its event ids.
+   */
   writeBatch(state: ProfileState, write: BatchWrite, receivedAt: number): void {
     const sql = this.storage.sql;
-    let written = this.written;
-    this.storage.transactionSync(() => {
-      for (const event of write.events) {
-        sql.exec(
-          "INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, ?, ?, ?, ?)",
-          event.id,
-          event.type,
-          event.ts,
-          receivedAt,
-          JSON.stringify(event),
-        );
-        if (event.id !== null) sql.exec("INSERT OR IGNORE INTO seen_events (event_id, seen_at) VALUES (?, ?)", event.id, receivedAt);
-      }
-      for (const use of write.tokenUses) sql.exec("INSERT OR IGNORE INTO token_uses (use, used_at) VALUES (?, ?)", use, receivedAt);
-      for (const device of write.devices)
-        sql.exec("INSERT OR IGNORE INTO devices (anonymous_id, first_seen_at) VALUES (?, ?)", device, receivedAt);
-      this.addTasks(write.tasks);
-      this.writeOrders(write.orders);
-      written = writeStateParts(this.storage.sql, state, this.written);
-      if (this.eventRows !== null) this.eventRows += write.events.length;
-    });
-    this.written = written;
+    for (const event of write.events) {
+      sql.exec(
+        "INSERT INTO events (event_id, type, ts, received_at, body) VALUES (?, ?, ?, ?, ?)",
+        event.id,
+        event.type,
+        event.ts,
+        receivedAt,
+        JSON.stringify(event),
+      );
+    }
+    for (const use of write.tokenUses) sql.exec("INSERT OR IGNORE INTO token_uses (use, used_at) VALUES (?, ?)", use, receivedAt);
+    for (const device of write.devices)
+      sql.exec("INSERT OR IGNORE INTO devices (anonymous_id, first_seen_at) VALUES (?, ?)", device, receivedAt);
+    this.addTasks(write.tasks);
+    this.writeOrders(write.orders);
+    this.written = writeStateParts(this.storage.sql, state, this.written);
+    if (this.eventRows !== null) this.eventRows += write.events.length;
     if (write.events.length > 0) this.capRawEvents(receivedAt);
   }
 

@@ -64,6 +64,7 @@ import { embeddedD1, localLibsql } from "./lib/central-database.mjs";
 import { connectProfiler, cpuBreakdown, printCpu } from "./lib/cpu-profile.mjs";
 import { DATABASE_COMPARISON_SCENARIOS, printDatabaseComparison } from "./lib/database-comparison.mjs";
 import { benchFlows, FLOW_SCENARIO_NAMES, printTable as printFlowsTable } from "./lib/flows-bench.mjs";
+import { printFloor } from "./lib/floor-bench.mjs";
 import { compareHistory, printHistory } from "./lib/history-bench.mjs";
 import { ADMIN_TOKEN, CUSTOMERS, SCENARIOS, TARGETS, VISITORS } from "./lib/load-scenarios.mjs";
 import { printResultsCounting } from "./lib/results-bench.mjs";
@@ -366,6 +367,7 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
     console.log(
       `bare object write: ${fmt(spread.min, 2)}–${fmt(spread.max, 2)}x of /healthz over ${spread.runs} runs, measured right after each /healthz; "vs bare" compares with the one next to the scenario`,
     );
+  printFloor(rows, fmt);
   if (history)
     printHistory(
       history,

@@ -1,5 +1,6 @@
 // The load scenarios of `npm run bench` and their targets (see scripts/bench.mjs for how a
 // scenario is described and run). Each request is built right before it is sent.
+import { floorScenario } from "./floor-bench.mjs";
 import { HISTORY_TARGETS, historyPoolSize, historyScenarios } from "./history-bench.mjs";
 import { resultsScenarios } from "./results-bench.mjs";
 import { SHOP_SCALE_TARGETS, shopScaleScenarios } from "./shop-scale-bench.mjs";
@@ -53,6 +54,8 @@ export const SCENARIOS = [
     // One page_view per batch, visitors rotating over a pool, a unique event id per request.
     request: (n, run) => pageViewBatch(`bench-v${n % VISITORS}`, `${run.id}-c${n}`, n),
   },
+  // `collect-floor`: the same batches to people's objects that answer at once (floor-bench.mjs).
+  floorScenario({ pageViewBatch, visitors: VISITORS }),
   {
     name: "events",
     route: "POST /v1/events",

@@ -29,6 +29,19 @@ describe("a consent-required shop", () => {
     expect(body.cart.items).toEqual([]);
   });
 
+  it("stores an event refused without consent when it is sent again after consent (its id is not remembered)", async () => {
+    const shop = await createShop({ consent_mode: "required" });
+    const anon = visitorId();
+    const counts = async (response: Response) => ((await response.json()) as { events: Record<string, number> }).events;
+    const refused = await collect(shop, { anonymous_id: anon, events: [{ id: "view-1", type: "page_view" }] });
+    expect(await counts(refused)).toEqual({ stored: 0, duplicates: 0, without_consent: 1 });
+    await collect(shop, { anonymous_id: anon, consent: { analytics: true }, events: [] });
+    const retried = await collect(shop, { anonymous_id: anon, events: [{ id: "view-1", type: "page_view" }] });
+    expect(await counts(retried)).toEqual({ stored: 1, duplicates: 0, without_consent: 0 });
+    const again = await collect(shop, { anonymous_id: anon, events: [{ id: "view-1", type: "page_view" }] });
+    expect(await counts(again)).toEqual({ stored: 0, duplicates: 1, without_consent: 0 });
+  });
+
   it("takes the batch's consent field as the visitor's choice", async () => {
     const shop = await createShop({ consent_mode: "required" });
     const anon = visitorId();
