@@ -42,8 +42,8 @@
 // Adding a scenario: append an object to SCENARIOS in scripts/lib/load-scenarios.mjs ({name, route, request(n, run), pool?, setUp(baseUrl)?,
 // prepare(baseUrl)?, sent(n)?, response(n, status, body)?, after(baseUrl, row)?, objectBound?, runsWith?}):
 // `objectBound: false` skips its bare baseline; `runsWith: name` runs it whenever BENCH_ONLY names `name`;
-// `alternateWith: name` measures the two again in BENCH_ALTERNATIONS alternating rounds after the table's
-// runs (row.alternating: each round's req/s and the ratio of the sums, the like-with-like figure); `setUp` runs before
+// `alternateWith: name or [names]` measures them and the scenario again in BENCH_ALTERNATIONS alternating rounds after the
+// table's runs (row.alternating: each round's req/s, the sums and the ratio to the first, the like-with-like figure); `setUp` runs before
 // the first request of any scenario (what `request` needs to be built, e.g. a shop's keys), `prepare`
 // right before the scenario's own baseline; `sent` is told each request number
 // written, `response` gets its answer, `after` runs once the scenario was measured and may add
@@ -257,26 +257,36 @@ async function measureBare(bare, base, scenario, baseUrl, run, measure) {
 }
 
 /**
- * Two scenarios measured again in turns (other, scenario) for ALTERNATIONS rounds, each warmed
- * right before: a slow moment of the shared machine then hits both, where one run each would
- * put it on one side. Sets row.alternating on the scenario's row: the rounds (the table's run
- * first) and the ratio of the summed req/s.
+ * A scenario measured again in turns with others (each of `others`, then the scenario) for
+ * ALTERNATIONS rounds, each warmed right before: a slow moment of the shared machine then hits
+ * all of them, where one run each would put it on one side. Sets row.alternating on the
+ * scenario's row: the rounds (the table's runs first), the summed req/s of each, and `ratio`, the
+ * scenario's sum over the first other's.
  */
-async function alternate(scenario, other, rows, warm, measure) {
+async function alternate(scenario, others, rows, warm, measure) {
   const row = rows.find((r) => r.name === scenario.name);
-  const otherRow = rows.find((r) => r.name === other.name);
-  if (!row || !otherRow) return;
-  const rounds = [{ [other.name]: otherRow.requests_per_second, [scenario.name]: row.requests_per_second }];
+  const otherRows = others.map((other) => rows.find((r) => r.name === other.name));
+  if (!row || otherRows.some((otherRow) => !otherRow)) return;
+  const rounds = [Object.fromEntries([...otherRows, row].map((r) => [r.name, r.requests_per_second]))];
   for (let i = 0; i < ALTERNATIONS; i++) {
     const label = `(round ${i + 2} of ${ALTERNATIONS + 1})`;
-    await warm(other);
-    const first = await measure(other, `${other.route} ${label}`);
-    await warm(scenario);
-    const second = await measure(scenario, `${scenario.route} ${label}`);
-    rounds.push({ [other.name]: first.requests_per_second, [scenario.name]: second.requests_per_second });
+    const round = {};
+    for (const each of [...others, scenario]) {
+      await warm(each);
+      round[each.name] = (await measure(each, `${each.route} ${label}`)).requests_per_second;
+    }
+    rounds.push(round);
   }
-  const sum = (name) => rounds.reduce((total, round) => total + round[name], 0);
-  row.alternating = { with: other.name, rounds, ratio: sum(other.name) > 0 ? sum(scenario.name) / sum(other.name) : null };
+  const sums = Object.fromEntries([...others, scenario].map(({ name }) => [name, rounds.reduce((total, round) => total + round[name], 0)]));
+  const first = others[0].name;
+  row.alternating = {
+    with: others.map(({ name }) => name),
+    rounds,
+    sums,
+    ratio: sums[first] > 0 ? sums[scenario.name] / sums[first] : null,
+  };
+  // Against the bare write, the alternating figure is the like-with-like one the targets read.
+  if (first === "bare") row.vs_bare_alternating = row.alternating.ratio;
 }
 
 /** The bare write's ratios to /healthz over the run: what the architecture allows an object-bound request. */
@@ -329,8 +339,8 @@ async function loadScenarios(scenarios, baseline, baseUrl, run, rows) {
     rows.push(...[base, bareRow, row].filter(Boolean));
   }
   for (const scenario of scenarios.filter((s) => s.alternateWith)) {
-    const other = scenarios.find((s) => s.name === scenario.alternateWith);
-    if (other) await alternate(scenario, other, rows, (s) => warmUp(s, baseUrl, run), measure);
+    const others = [scenario.alternateWith].flat().map((name) => scenarios.find((s) => s.name === name));
+    if (others.every(Boolean)) await alternate(scenario, others, rows, (s) => warmUp(s, baseUrl, run), measure);
   }
   const history = compareHistory(rows);
   const unmerged = rows.find((row) => row.name === "collect");

@@ -51,6 +51,8 @@ export const SCENARIOS = [
     name: "collect",
     route: "POST /v1/collect",
     pool: VISITORS,
+    // Measured again in rounds with the bare write and its floor (floor-bench.mjs): the figures against both.
+    alternateWith: ["bare", "collect-floor"],
     // One page_view per batch, visitors rotating over a pool, a unique event id per request.
     request: (n, run) => pageViewBatch(`bench-v${n % VISITORS}`, `${run.id}-c${n}`, n),
   },
@@ -102,6 +104,7 @@ export const SCENARIOS = [
     name: "collect-decide",
     route: "POST /v1/collect + 3 placements",
     pool: VISITORS,
+    alternateWith: "bare",
     request: (n, run) => {
       const batch = pageViewBatch(`bench-v${n % VISITORS}`, `${run.id}-d${n}`, n);
       return {
@@ -176,8 +179,20 @@ export const TARGETS = [
   },
   { scenario: "decide", metric: "throughput_ratio", op: ">=", value: 0.6, label: "decide >= 0.6x healthz throughput" },
   { scenario: "collect-decide", metric: "throughput_ratio", op: ">=", value: 0.5, label: "collect+decide >= 0.5x healthz throughput" },
-  { scenario: "collect", metric: "vs_bare", op: ">=", value: 0.9, label: "collect >= 0.9x the bare object write" },
-  { scenario: "collect-decide", metric: "vs_bare", op: ">=", value: 0.8, label: "collect + 3 placements >= 0.8x the bare object write" },
+  {
+    scenario: "collect",
+    metric: "vs_bare_alternating",
+    op: ">=",
+    value: 0.9,
+    label: "collect >= 0.9x the bare object write (alternating rounds)",
+  },
+  {
+    scenario: "collect-decide",
+    metric: "vs_bare_alternating",
+    op: ">=",
+    value: 0.8,
+    label: "collect + 3 placements >= 0.8x the bare object write (alternating rounds)",
+  },
   ...HISTORY_TARGETS,
   ...SHOP_SCALE_TARGETS,
 ];
