@@ -17,26 +17,20 @@ export function floorScenario({ pageViewBatch, visitors }) {
 }
 
 /**
- * One line: the floor against the bare write, and collect against its floor, over collect's
- * alternating rounds (summed req/s) when it had them, else of the table's single runs. Sets
+ * One line from collect's alternating rounds (summed req/s; with BENCH_ALTERNATIONS=0 the table's
+ * runs alone): collect and its floor against the bare write, and collect against its floor. Sets
  * `vs_floor` on collect's row and `vs_bare_alternating` on the floor's.
  */
 export function printFloor(rows, fmt) {
   const floor = rows.find((row) => row.name === "collect-floor");
   const collect = rows.find((row) => row.name === "collect");
-  if (!floor || !collect) return;
-  const sums = collect.alternating?.sums;
-  const rounds = collect.alternating?.rounds.length ?? 1;
+  const sums = collect?.alternating?.sums;
+  if (!floor || !sums) return;
   const ratio = (a, b) => (b > 0 ? a / b : null);
-  if (sums?.["collect-floor"] !== undefined && sums.bare !== undefined) {
-    floor.vs_bare_alternating = ratio(sums["collect-floor"], sums.bare);
-    collect.vs_floor = ratio(sums.collect, sums["collect-floor"]);
-  } else {
-    floor.vs_bare_alternating = floor.vs_bare ?? null;
-    collect.vs_floor = ratio(collect.requests_per_second, floor.requests_per_second);
-  }
+  floor.vs_bare_alternating = ratio(sums["collect-floor"], sums.bare);
+  collect.vs_floor = ratio(sums.collect, sums["collect-floor"]);
   console.log(
-    `collect vs the bare write over ${rounds} alternating rounds (summed req/s): ${fmt(collect.vs_bare_alternating ?? collect.vs_bare, 2)}x; ` +
+    `collect vs the bare write over ${collect.alternating.rounds.length} alternating rounds (summed req/s): ${fmt(collect.vs_bare_alternating, 2)}x; ` +
       `its floor (the collect route to objects that answer at once) ${fmt(floor.vs_bare_alternating, 2)}x the bare write; collect ${fmt(collect.vs_floor, 2)}x its floor`,
   );
 }
